@@ -1,6 +1,7 @@
 package io.retryladder.producer;
 
 import io.retryladder.envelope.avro.ErrorKind;
+import io.retryladder.envelope.config.StatusRanges;
 
 /** Decides whether a failure is worth another attempt. Implementations must be thread-safe. */
 @FunctionalInterface

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Metrics;
 import io.retryladder.envelope.DueTimes;
 import io.retryladder.envelope.Ladder;
 import io.retryladder.envelope.PipelineHeaders;
+import io.retryladder.envelope.RecordSizes;
 import io.retryladder.envelope.RetryAfter;
 import io.retryladder.envelope.avro.FailedOperation;
 import io.retryladder.envelope.codec.EnvelopeCodec;
@@ -34,7 +35,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -281,7 +281,7 @@ public final class RetryPublisher implements AutoCloseable {
     }
 
     private void checkSize(Operation operation, byte[] key, byte[] value, Headers headers) {
-        int size = RecordSizeLimit.estimate(key, value, List.<Header>of(headers.toArray()));
+        int size = RecordSizes.estimate(key, value, headers);
         RecordSizeLimit.Limit limit = sizeLimit.limit();
         if (size > limit.bytes()) {
             rejectedInvalid.increment();

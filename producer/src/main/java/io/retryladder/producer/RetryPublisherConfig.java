@@ -1,6 +1,7 @@
 package io.retryladder.producer;
 
 import io.retryladder.envelope.config.PipelineSettings;
+import io.retryladder.envelope.config.StatusRanges;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;

@@ -78,7 +78,7 @@ public final class KafkaExtension implements ParameterResolver {
     }
 
     /** The JVM-wide cluster, closed by JUnit when the root context closes. */
-    static final class SharedCluster implements KafkaCluster, ExtensionContext.Store.CloseableResource {
+    static final class SharedCluster implements KafkaCluster, ExtensionContext.Store.CloseableResource, AutoCloseable {
         private final String bootstrapServers;
         private final String description;
         private final Runnable stopper;

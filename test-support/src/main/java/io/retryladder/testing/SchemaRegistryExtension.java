@@ -51,7 +51,7 @@ public final class SchemaRegistryExtension implements ParameterResolver {
         return new SharedRegistry(new SchemaRegistry(apicurio.confluentApiUrl()), apicurio);
     }
 
-    static final class SharedRegistry implements ExtensionContext.Store.CloseableResource {
+    static final class SharedRegistry implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         final SchemaRegistry registry;
         private final ApicurioRegistry process;
 

@@ -1,7 +1,6 @@
 package io.retryladder.producer.internal;
 
 import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -10,7 +9,6 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,9 +18,6 @@ import org.slf4j.LoggerFactory;
  * may not exist), only the producer's limit applies and the lookup is tried again later.
  */
 public final class RecordSizeLimit {
-
-    /** Upper bound of the bytes a record batch with one record adds around the key, value and headers. */
-    static final int BATCH_OVERHEAD_BYTES = 61 + 21;
 
     private static final Logger log = LoggerFactory.getLogger(RecordSizeLimit.class);
     private static final long RETRY_AFTER_NANOS = TimeUnit.SECONDS.toNanos(30);
@@ -48,15 +43,6 @@ public final class RecordSizeLimit {
         return new Limit(producerLimit, "the producer's max.request.size");
     }
 
-    /** Returns an upper bound of the size of a record with this key, value and headers. */
-    public static int estimate(byte[] key, byte[] value, Collection<Header> headers) {
-        long size = BATCH_OVERHEAD_BYTES + length(key) + length(value);
-        for (Header header : headers) {
-            size += 10 + header.key().length() * 3L + length(header.value());
-        }
-        return (int) Math.min(Integer.MAX_VALUE, size);
-    }
-
     private int topicLimit() {
         if (topicLimit > 0 || System.nanoTime() < nextLookupNanos) {
             return topicLimit;
@@ -75,10 +61,6 @@ public final class RecordSizeLimit {
             log.debug("Could not read max.message.bytes of {} yet: {}", topic, e.toString());
         }
         return topicLimit;
-    }
-
-    private static int length(byte[] bytes) {
-        return bytes == null ? 0 : bytes.length;
     }
 
     /** A size limit and where it comes from. */

@@ -1,4 +1,4 @@
-package io.retryladder.producer;
+package io.retryladder.envelope.config;
 
 import java.util.BitSet;
 import java.util.List;

@@ -1,0 +1,398 @@
+package io.retryladder.worker;
+
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.retryladder.envelope.DueTimes;
+import io.retryladder.envelope.Ladder;
+import io.retryladder.envelope.Tier;
+import io.retryladder.envelope.codec.EnvelopeCodec;
+import io.retryladder.envelope.config.PipelineSettings;
+import io.retryladder.envelope.config.StatusRanges;
+import io.retryladder.worker.internal.ArrivalTimestampExtractor;
+import io.retryladder.worker.internal.CallDispatcher;
+import io.retryladder.worker.internal.DeadLetterGate;
+import io.retryladder.worker.internal.EnvelopeTransitions;
+import io.retryladder.worker.internal.HandlerRegistry;
+import io.retryladder.worker.internal.HealthServer;
+import io.retryladder.worker.internal.HostAllowList;
+import io.retryladder.worker.internal.HttpAttemptHandler;
+import io.retryladder.worker.internal.PauseController;
+import io.retryladder.worker.internal.PausingClientSupplier;
+import io.retryladder.worker.internal.RetryProcessor;
+import io.retryladder.worker.internal.TopicLayout;
+import io.retryladder.worker.internal.TopicSetup;
+import io.retryladder.worker.internal.WorkerMetrics;
+import io.retryladder.worker.internal.WorkerProductionExceptionHandler;
+import io.retryladder.worker.internal.WorkerRuntime;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.AutoOffsetReset;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.Stores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A retry worker: a Kafka Streams application that consumes the tier topics, re-attempts each
+ * operation when it is due, deduplicates on the idempotency key, and routes operations down the
+ * ladder or to the dead-letter topic. Run as many as the tier partitions allow; they share the work
+ * as one consumer group.
+ */
+public final class RetryWorker implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RetryWorker.class);
+
+    private final RetryWorkerConfig config;
+    private final String workerId;
+    private final Admin admin;
+    private final CallDispatcher dispatcher;
+    private final DeadLetterGate deadLetterGate;
+    private final PauseController pauseController;
+    private final KafkaStreams streams;
+    private final HealthServer health;
+    private final PrometheusMeterRegistry registry;
+    private final KafkaStreamsMetrics streamsMetrics;
+    private volatile boolean closed;
+
+    private RetryWorker(Builder builder) {
+        this.config = new RetryWorkerConfig(builder.settings);
+        this.workerId = workerId(config);
+        Ladder ladder = PipelineSettings.ladder(config);
+        DueTimes dueTimes = new DueTimes(ladder, PipelineSettings.jitter(config));
+        this.registry =
+                builder.registry != null ? builder.registry : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.admin = Admin.create(adminSettings(config));
+        TopicLayout layout;
+        try {
+            layout = TopicSetup.prepare(admin, ladder, config);
+        } catch (RuntimeException e) {
+            admin.close();
+            throw e;
+        }
+
+        WorkerMetrics metrics = new WorkerMetrics(registry, ladder);
+        HttpAttemptHandler http = new HttpAttemptHandler(
+                HttpAttemptHandler.newClient(
+                        Duration.ofMillis(Math.min(10_000, config.getInt(RetryWorkerConfig.CALL_TIMEOUT_MS)))),
+                StatusRanges.parse(
+                        RetryWorkerConfig.RETRYABLE_HTTP_STATUSES,
+                        config.getList(RetryWorkerConfig.RETRYABLE_HTTP_STATUSES)),
+                Duration.ofMillis(config.getInt(RetryWorkerConfig.CALL_TIMEOUT_MS)),
+                new HostAllowList(config.getList(RetryWorkerConfig.ALLOWED_HOSTS)),
+                config.getInt(RetryWorkerConfig.MAX_REDIRECTS),
+                config::secret,
+                builder.clock);
+        HandlerRegistry handlers = builder.handlers != null
+                ? HandlerRegistry.of(builder.handlers)
+                : HandlerRegistry.load(RetryWorker.class.getClassLoader());
+        this.dispatcher = new CallDispatcher(config, http, handlers, metrics, builder.clock);
+        this.deadLetterGate = new DeadLetterGate(admin, ladder.deadLetterTopic());
+        this.pauseController =
+                new PauseController(dispatcher, metrics, config.getLong(RetryWorkerConfig.PAUSE_MAX_WAITING_RECORDS));
+
+        EnvelopeCodec codec = PipelineSettings.codec(config);
+        WorkerRuntime runtime = new WorkerRuntime(
+                workerId,
+                ladder,
+                dueTimes,
+                codec,
+                EnvelopeCodec.singleObject(),
+                new EnvelopeTransitions(
+                        dueTimes,
+                        config.getInt(RetryWorkerConfig.HISTORY_MAX_ENTRIES),
+                        config.getInt(RetryWorkerConfig.ERROR_MESSAGE_MAX_CHARS),
+                        workerId),
+                dispatcher,
+                deadLetterGate,
+                metrics,
+                layout,
+                builder.clock,
+                config.getInt(RetryWorkerConfig.PUNCTUATE_INTERVAL_MS),
+                config.getInt(RetryWorkerConfig.MAX_ATTEMPTS_LIMIT),
+                config.getLong(RetryWorkerConfig.DEDUPE_RETENTION_MS),
+                config.getLong(RetryWorkerConfig.RELEASE_SPREAD_MS),
+                config.getLong(RetryWorkerConfig.DEAD_LETTER_BACKOFF_MAX_MS),
+                1_048_576);
+
+        PausingClientSupplier clients =
+                new PausingClientSupplier(new HashSet<>(ladder.tierTopics()), pauseController::isPaused);
+        metrics.registerPausedPartitions(clients::heldPartitions);
+        metrics.registerCallsInFlight(dispatcher::callsInFlight);
+        this.streams = new KafkaStreams(topology(runtime), streamsSettings(config, deadLetterGate), clients);
+        streams.setUncaughtExceptionHandler(error -> {
+            log.error(
+                    "A stream thread of worker {} failed; replacing it, and its tasks resume from their last"
+                            + " commit",
+                    workerId,
+                    error);
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.setStateListener(
+                (newState, oldState) -> log.info("Worker {} changed from {} to {}", workerId, oldState, newState));
+        this.streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(registry);
+
+        deadLetterGate.start();
+        pauseController.start();
+        streams.start();
+        this.health = new HealthServer(
+                config.getString(RetryWorkerConfig.HTTP_HOST),
+                config.getInt(RetryWorkerConfig.HTTP_PORT),
+                this::isLive,
+                this::isReady,
+                () -> "worker " + workerId + ": " + streams.state(),
+                registry);
+        log.info(
+                "Worker {} started: tiers {} -> {}, {} partitions each, health and metrics on port {}",
+                workerId,
+                ladder.tierTopics(),
+                ladder.deadLetterTopic(),
+                layout.tierPartitions(),
+                health.port());
+    }
+
+    /** Starts a worker with the given settings; see {@link RetryWorkerConfig} for their names. */
+    public static RetryWorker start(Map<String, ?> settings) {
+        return builder(settings).start();
+    }
+
+    public static Builder builder(Map<String, ?> settings) {
+        return new Builder(settings);
+    }
+
+    public String workerId() {
+        return workerId;
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /** Returns the port of the health and metrics endpoints. */
+    public int httpPort() {
+        return health.port();
+    }
+
+    public PrometheusMeterRegistry meterRegistry() {
+        return registry;
+    }
+
+    /** Returns the calls this worker has in flight now. */
+    public int callsInFlight() {
+        return dispatcher.callsInFlight();
+    }
+
+    /** Returns whether the worker currently holds its tier partitions paused. */
+    public boolean isPaused() {
+        return pauseController.isPaused();
+    }
+
+    /** Waits until the worker processes records, or throws when it does not within {@code timeout}. */
+    public RetryWorker awaitRunning(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(
+                        "Worker " + workerId + " was not RUNNING within " + timeout + "; it is " + streams.state());
+            }
+            sleep(20);
+        }
+        return this;
+    }
+
+    /**
+     * Stops the worker: it starts no new attempts, lets calls in flight finish and commits their
+     * outcomes (up to {@code retry.shutdown.drain.timeout.ms}), then leaves the group. Records whose
+     * calls did not finish stay in the timer store and their next owner calls them again.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        long startNanos = System.nanoTime();
+        dispatcher.drain();
+        long drainDeadline =
+                startNanos + TimeUnit.MILLISECONDS.toNanos(config.getLong(RetryWorkerConfig.SHUTDOWN_DRAIN_TIMEOUT_MS));
+        while (dispatcher.callsInFlight() > 0 && System.nanoTime() < drainDeadline) {
+            sleep(10);
+        }
+        int unfinished = dispatcher.callsInFlight();
+        // Give the punctuators a moment to apply the last outcomes before the final commit.
+        sleep(Math.max(50, 4L * config.getInt(RetryWorkerConfig.PUNCTUATE_INTERVAL_MS)));
+        streams.close(Duration.ofSeconds(30));
+        streamsMetrics.close();
+        pauseController.close();
+        deadLetterGate.close();
+        health.close();
+        admin.close();
+        log.info(
+                "Worker {} stopped in {} ms; {} calls were still in flight and go back to the group",
+                workerId,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos),
+                unfinished);
+    }
+
+    private boolean isLive() {
+        KafkaStreams.State state = streams.state();
+        return state != KafkaStreams.State.ERROR && state != KafkaStreams.State.PENDING_ERROR;
+    }
+
+    private boolean isReady() {
+        return streams.state() == KafkaStreams.State.RUNNING;
+    }
+
+    private static Topology topology(WorkerRuntime runtime) {
+        Ladder ladder = runtime.ladder();
+        Topology topology = new Topology();
+        topology.addSource(
+                AutoOffsetReset.earliest(),
+                "tiers",
+                new ArrivalTimestampExtractor(),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer(),
+                ladder.tierTopics().toArray(String[]::new));
+        topology.addProcessor("retry", () -> new RetryProcessor(runtime), "tiers");
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(RetryProcessor.TIMERS),
+                                Serdes.Bytes(),
+                                Serdes.ByteArray())
+                        .withCachingDisabled(),
+                "retry");
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(RetryProcessor.OPERATIONS),
+                                Serdes.Bytes(),
+                                Serdes.ByteArray())
+                        .withCachingDisabled(),
+                "retry");
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(RetryProcessor.EXPIRY),
+                                Serdes.Bytes(),
+                                Serdes.ByteArray())
+                        .withCachingDisabled(),
+                "retry");
+        for (Tier tier : ladder.tiers()) {
+            topology.addSink(
+                    RetryProcessor.tierSink(tier.index()),
+                    tier.topic(),
+                    new ByteArraySerializer(),
+                    new ByteArraySerializer(),
+                    "retry");
+        }
+        topology.addSink(
+                RetryProcessor.DEAD_LETTER_SINK,
+                ladder.deadLetterTopic(),
+                new ByteArraySerializer(),
+                new ByteArraySerializer(),
+                "retry");
+        return topology;
+    }
+
+    private static Properties streamsSettings(RetryWorkerConfig config, DeadLetterGate gate) {
+        Properties settings = new Properties();
+        settings.putAll(config.passThroughSettings());
+        settings.put(StreamsConfig.APPLICATION_ID_CONFIG, config.getString(RetryWorkerConfig.APPLICATION_ID));
+        settings.put(
+                StreamsConfig.BOOTSTRAP_SERVERS_CONFIG,
+                String.join(",", config.getList(RetryWorkerConfig.BOOTSTRAP_SERVERS)));
+        settings.put(StreamsConfig.STATE_DIR_CONFIG, config.getString(RetryWorkerConfig.STATE_DIR));
+        settings.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.getInt(RetryWorkerConfig.NUM_STREAM_THREADS));
+        settings.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        settings.put(StreamsConfig.POLL_MS_CONFIG, config.getInt(RetryWorkerConfig.POLL_MS));
+        settings.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+        settings.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        settings.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, WorkerProductionExceptionHandler.class);
+        settings.put(WorkerProductionExceptionHandler.GATE_SETTING, gate);
+        settings.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        settings.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 1000);
+        return settings;
+    }
+
+    private static Map<String, Object> adminSettings(RetryWorkerConfig config) {
+        Map<String, Object> settings = new HashMap<>();
+        config.passThroughSettings().forEach((name, value) -> {
+            if (AdminClientConfig.configNames().contains(name)) {
+                settings.put(name, value);
+            }
+        });
+        settings.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.getList(RetryWorkerConfig.BOOTSTRAP_SERVERS));
+        settings.put(AdminClientConfig.CLIENT_ID_CONFIG, config.getString(RetryWorkerConfig.APPLICATION_ID) + "-admin");
+        return settings;
+    }
+
+    private static String workerId(RetryWorkerConfig config) {
+        String configured = config.getString(RetryWorkerConfig.WORKER_ID);
+        if (configured != null && !configured.isBlank()) {
+            return configured;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "worker-" + ProcessHandle.current().pid();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Optional collaborators of a {@link RetryWorker}. */
+    public static final class Builder {
+        private final Map<String, ?> settings;
+        private Clock clock = Clock.systemUTC();
+        private Iterable<OperationHandler> handlers;
+        private PrometheusMeterRegistry registry;
+
+        private Builder(Map<String, ?> settings) {
+            this.settings = Objects.requireNonNull(settings, "settings");
+        }
+
+        /** Sets the clock used for due times and failure timestamps. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Uses exactly these custom handlers instead of those ServiceLoader finds. */
+        public Builder handlers(Iterable<OperationHandler> handlers) {
+            this.handlers = Objects.requireNonNull(handlers, "handlers");
+            return this;
+        }
+
+        /** Registers the worker's meters here instead of in a registry of its own. */
+        public Builder meterRegistry(PrometheusMeterRegistry registry) {
+            this.registry = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        public RetryWorker start() {
+            return new RetryWorker(this);
+        }
+    }
+}

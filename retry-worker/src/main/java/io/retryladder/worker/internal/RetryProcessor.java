@@ -1,0 +1,761 @@
+package io.retryladder.worker.internal;
+
+import io.retryladder.envelope.PipelineHeaders;
+import io.retryladder.envelope.RecordSizes;
+import io.retryladder.envelope.RequestFingerprint;
+import io.retryladder.envelope.Tier;
+import io.retryladder.envelope.avro.DeadLetterReason;
+import io.retryladder.envelope.avro.ErrorKind;
+import io.retryladder.envelope.avro.FailedOperation;
+import io.retryladder.envelope.avro.TierPosition;
+import io.retryladder.envelope.codec.UndecodableEnvelopeException;
+import io.retryladder.envelope.state.OperationState;
+import io.retryladder.envelope.state.OperationState.Status;
+import io.retryladder.worker.AttemptResult;
+import io.retryladder.worker.internal.CallDispatcher.Start;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLongArray;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.Cancellable;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The retry logic of one task, that is one partition number of every tier topic.
+ *
+ * <p>Each tier record is decoded, checked against the deduplication store and put into a
+ * persistent timer store keyed by its due time; the input offset is committed once the record is
+ * there. A wall-clock punctuator starts the attempts that are due without waiting for them, and
+ * applies finished attempts on the stream thread: the timer entry, the key's state and the record
+ * for the next tier or the dead-letter topic change in one Kafka transaction (exactly_once_v2).
+ *
+ * <p>A crash loses nothing: an attempt whose outcome was not committed is still in the timer store
+ * and starts again, with the same idempotency key.
+ */
+public final class RetryProcessor implements Processor<byte[], byte[], byte[], byte[]> {
+
+    public static final String TIMERS = "timers";
+    public static final String OPERATIONS = "operations";
+    public static final String EXPIRY = "expiry";
+    public static final String DEAD_LETTER_SINK = "dead-letters";
+
+    private static final Logger log = LoggerFactory.getLogger(RetryProcessor.class);
+    private static final int FIRE_BUDGET_PER_TICK = 2_000;
+    private static final int PURGE_BUDGET = 10_000;
+    private static final long INITIAL_DEAD_LETTER_BACKOFF_MS = 500;
+    private static final RateLimitedLog cappedDueLog = new RateLimitedLog(log, Duration.ofSeconds(10));
+    private static final RateLimitedLog heldDeadLetterLog = new RateLimitedLog(log, Duration.ofSeconds(10));
+
+    private final WorkerRuntime runtime;
+    private final Map<Bytes, InFlight> inFlight = new HashMap<>();
+    private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
+
+    private ProcessorContext<byte[], byte[]> context;
+    private KeyValueStore<Bytes, byte[]> timers;
+    private KeyValueStore<Bytes, byte[]> operations;
+    private KeyValueStore<Bytes, byte[]> expiry;
+    private Bytes cursor = TimerKeys.lowest();
+    private String taskId;
+    private AtomicLongArray waiting;
+    private AtomicLongArray pendingDeadLetters;
+    private Cancellable tick;
+    private Cancellable purge;
+    private volatile boolean closed;
+
+    public RetryProcessor(WorkerRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    /** Returns the name of the sink that writes to tier {@code index}. */
+    public static String tierSink(int index) {
+        return "tier-" + index;
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], byte[]> context) {
+        this.context = context;
+        this.taskId = context.taskId().toString();
+        this.timers = context.getStateStore(TIMERS);
+        this.operations = context.getStateStore(OPERATIONS);
+        this.expiry = context.getStateStore(EXPIRY);
+        this.waiting = runtime.metrics().waitingCounts(taskId);
+        this.pendingDeadLetters = runtime.metrics().pendingDeadLetterCounts(taskId);
+        countWaiting();
+        tick = context.schedule(
+                Duration.ofMillis(runtime.punctuateIntervalMs()), PunctuationType.WALL_CLOCK_TIME, this::onTick);
+        purge = context.schedule(Duration.ofMinutes(1), PunctuationType.WALL_CLOCK_TIME, this::purgeExpired);
+    }
+
+    @Override
+    public void process(org.apache.kafka.streams.processor.api.Record<byte[], byte[]> record) {
+        RecordMetadata metadata = context.recordMetadata().orElseThrow();
+        Tier tier = runtime.ladder().tierOf(metadata.topic()).orElseThrow();
+        if (record.value() == null) {
+            park(record, metadata, "null value on tier topic " + metadata.topic(), "null_value");
+            return;
+        }
+        FailedOperation operation;
+        try {
+            operation = runtime.codec().decode(record.value());
+        } catch (UndecodableEnvelopeException e) {
+            park(record, metadata, e.getMessage(), "undecodable");
+            return;
+        }
+        byte[] keyBytes = operation.getIdempotencyKey().getBytes(StandardCharsets.UTF_8);
+        if (!Arrays.equals(record.key(), keyBytes)) {
+            park(
+                    record,
+                    metadata,
+                    "the record key does not match the envelope's idempotency key " + operation.getIdempotencyKey(),
+                    "key_mismatch");
+            return;
+        }
+        if (partitionOf(keyBytes) != metadata.partition()) {
+            // Another partitioner placed the key; re-publish by key so the key's own task sees it.
+            context.forward(record.withTimestamp(now()), tierSink(tier.index()));
+            runtime.metrics().misplaced();
+            return;
+        }
+        admit(operation, record, metadata, tier);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (tick != null) {
+            tick.cancel();
+        }
+        if (purge != null) {
+            purge.cancel();
+        }
+        runtime.metrics().taskClosed(taskId);
+        if (!inFlight.isEmpty()) {
+            log.info(
+                    "Task {} closed with {} attempts in flight; whoever owns the task next starts them again with"
+                            + " the same idempotency keys",
+                    taskId,
+                    inFlight.size());
+        }
+    }
+
+    private void admit(
+            FailedOperation operation,
+            org.apache.kafka.streams.processor.api.Record<byte[], byte[]> record,
+            RecordMetadata metadata,
+            Tier tier) {
+        long now = now();
+        Bytes stateKey = Bytes.wrap(operation.getIdempotencyKey().getBytes(StandardCharsets.UTF_8));
+        byte[] fingerprint = RequestFingerprint.of(operation);
+        OperationState state = readState(stateKey);
+        if (state != null && !state.sameRequest(fingerprint)) {
+            rejectConflict(operation, metadata, state, now);
+            return;
+        }
+        if (state != null) {
+            String duplicate = duplicateReason(state, operation);
+            if (duplicate != null) {
+                runtime.metrics().dedupeDropped(duplicate);
+                log.debug(
+                        "Dropped {} of key {} at {}-{}@{}: {}",
+                        operation.getOperationId(),
+                        operation.getIdempotencyKey(),
+                        metadata.topic(),
+                        metadata.partition(),
+                        metadata.offset(),
+                        duplicate);
+                return;
+            }
+            deleteTimer(state.timerKey());
+        }
+        long dueAtMs = effectiveDue(operation, record.timestamp(), metadata, now);
+        Bytes timerKey =
+                TimerKeys.of(dueAtMs, operation.getOperationId(), operation.getReplayCount(), operation.getAttempt());
+        TimerEntry entry = TimerEntry.waiting(
+                tier.index(),
+                metadata.topic(),
+                metadata.partition(),
+                metadata.offset(),
+                dueAtMs,
+                runtime.localCodec().encode(metadata.topic(), operation));
+        putTimer(timerKey, entry);
+        writeState(
+                stateKey,
+                new OperationState(
+                        Status.IN_LADDER,
+                        operation.getOperationId(),
+                        fingerprint,
+                        operation.getAttempt(),
+                        operation.getReplayCount(),
+                        now,
+                        0,
+                        timerKey.get()));
+        runtime.metrics().accepted(tier.topic());
+    }
+
+    /** Returns why a record of a known key is dropped, or null when it continues the key's operation. */
+    private static String duplicateReason(OperationState state, FailedOperation operation) {
+        if (!state.operationId().equals(operation.getOperationId())) {
+            return state.status() == Status.IN_LADDER ? "duplicate_publish" : "finished_key";
+        }
+        if (operation.getReplayCount() > state.replayCount()) {
+            return state.status() == Status.SUCCEEDED ? "replay_of_succeeded_key" : null;
+        }
+        if (operation.getReplayCount() < state.replayCount()) {
+            return "stale_delivery";
+        }
+        if (state.status() == Status.IN_LADDER && operation.getAttempt() > state.acceptedAttempt()) {
+            return null;
+        }
+        return "duplicate_delivery";
+    }
+
+    /**
+     * Returns when the record is due on this worker's clock. The delay is the publisher's intended
+     * one (due time minus failure time, a difference that clock skew does not change), capped at the
+     * longest delay the ladder allows, and it starts from the record's timestamp, which is the broker's
+     * append time on tier topics with LogAppendTime and the time the worker read it otherwise.
+     */
+    private long effectiveDue(FailedOperation operation, long recordTimestamp, RecordMetadata metadata, long now) {
+        long delay = operation.getDueAt().toEpochMilli()
+                - operation.getLastFailureAt().toEpochMilli();
+        long maxDelay = runtime.dueTimes().maxDelay().toMillis();
+        if (delay > maxDelay) {
+            runtime.metrics().dueCapped();
+            cappedDueLog.warn(
+                    "Due time of key {} at {}-{}@{} lies {} ms after its failure, beyond the longest tier"
+                            + " delay of {} ms; capped",
+                    operation.getIdempotencyKey(),
+                    metadata.topic(),
+                    metadata.partition(),
+                    metadata.offset(),
+                    delay,
+                    maxDelay);
+            delay = maxDelay;
+        }
+        long anchor = Math.min(recordTimestamp, now);
+        return anchor + Math.max(0, delay);
+    }
+
+    private void onTick(long timestamp) {
+        if (closed) {
+            return;
+        }
+        long now = now();
+        applyCompletions(now);
+        fireDue(now);
+    }
+
+    private void fireDue(long now) {
+        Bytes upper = TimerKeys.upperBoundFor(now);
+        if (cursor.compareTo(upper) > 0) {
+            return;
+        }
+        Bytes firstLeft = null;
+        int examined = 0;
+        List<KeyValue<Bytes, TimerEntry>> due = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> iterator = timers.range(cursor, upper)) {
+            while (iterator.hasNext()) {
+                if (examined++ >= FIRE_BUDGET_PER_TICK) {
+                    firstLeft = iterator.peekNextKey();
+                    break;
+                }
+                KeyValue<Bytes, byte[]> next = iterator.next();
+                if (!inFlight.containsKey(next.key)) {
+                    due.add(KeyValue.pair(next.key, TimerEntry.deserialize(next.value)));
+                }
+            }
+        }
+        for (KeyValue<Bytes, TimerEntry> entry : due) {
+            boolean handled = fire(entry.key, entry.value, now);
+            if (!handled) {
+                if (firstLeft == null || entry.key.compareTo(firstLeft) < 0) {
+                    firstLeft = entry.key;
+                }
+                break;
+            }
+        }
+        cursor = firstLeft != null ? firstLeft : upper;
+    }
+
+    /** Starts, defers or writes out one due entry; returns false when this worker can start no more now. */
+    private boolean fire(Bytes key, TimerEntry entry, long now) {
+        if (entry.kind() != TimerEntry.Kind.WAITING) {
+            writeHeldDeadLetter(key, entry, now);
+            return true;
+        }
+        FailedOperation operation = decodeLocal(entry);
+        int attempt = operation.getAttempt() + 1;
+        int maxAttempts = Math.min(operation.getMaxAttempts(), runtime.attemptLimit());
+        if (operation.getAttempt() >= maxAttempts) {
+            AttemptResult exhausted = AttemptResult.nonRetryable(
+                    ErrorKind.INVALID_OPERATION,
+                    "the record allows no further attempt (attempt " + operation.getAttempt() + " of " + maxAttempts
+                            + ")");
+            finishWithDeadLetter(
+                    key, entry, operation, exhausted, operation.getAttempt(), DeadLetterReason.ATTEMPTS_EXHAUSTED, now);
+            return true;
+        }
+        Start start = runtime.dispatcher()
+                .tryStart(
+                        operation,
+                        attempt,
+                        entry.dueAtMs(),
+                        entry.rateSlotReserved(),
+                        result -> completions.add(new Completion(key, result)));
+        switch (start.status()) {
+            case STARTED:
+                inFlight.put(key, new InFlight(entry, operation, attempt));
+                runtime.metrics().lateness(tierTopic(entry), now - entry.dueAtMs());
+                return true;
+            case BREAKER_OPEN:
+                long release =
+                        start.waitMs() > 0 ? start.waitMs() + jitter(runtime.releaseSpreadMs()) : 100 + jitter(200);
+                defer(key, entry, operation, now + release, false, "breaker_open");
+                return true;
+            case TARGET_BUSY:
+                defer(key, entry, operation, now + 5 + jitter(20), false, "target_busy");
+                return true;
+            case PACED:
+                defer(key, entry, operation, now + start.waitMs(), true, "paced");
+                return true;
+            case WORKER_BUSY:
+            case DRAINING:
+            default:
+                return false;
+        }
+    }
+
+    private void defer(
+            Bytes key, TimerEntry entry, FailedOperation operation, long untilMs, boolean slotReserved, String reason) {
+        Bytes newKey = TimerKeys.withDue(key, untilMs);
+        timers.delete(key);
+        timers.put(newKey, entry.deferred(slotReserved).serialize());
+        lowerCursor(newKey);
+        Bytes stateKey = Bytes.wrap(operation.getIdempotencyKey().getBytes(StandardCharsets.UTF_8));
+        OperationState state = readState(stateKey);
+        if (state != null && state.operationId().equals(operation.getOperationId())) {
+            writeState(stateKey, state.withTimerKey(newKey.get(), now()));
+        }
+        runtime.metrics().deferred(reason);
+    }
+
+    private void applyCompletions(long now) {
+        Completion completion;
+        while ((completion = completions.poll()) != null) {
+            InFlight attempt = inFlight.remove(completion.timerKey());
+            if (attempt != null) {
+                applyOutcome(completion.timerKey(), attempt, completion.result(), now);
+            }
+        }
+    }
+
+    private void applyOutcome(Bytes timerKey, InFlight attempt, AttemptResult result, long now) {
+        FailedOperation operation = attempt.operation();
+        TimerEntry entry = attempt.entry();
+        String tier = tierTopic(entry);
+        if (result.succeeded()) {
+            removeTimer(timerKey, entry);
+            finishState(operation, Status.SUCCEEDED, now);
+            runtime.metrics().attempted(tier, "success");
+            log.debug(
+                    "Attempt {} of key {} from {} succeeded",
+                    attempt.attempt(),
+                    operation.getIdempotencyKey(),
+                    entry.position());
+            return;
+        }
+        int maxAttempts = Math.min(operation.getMaxAttempts(), runtime.attemptLimit());
+        if (result.retryable() && attempt.attempt() < maxAttempts) {
+            runtime.metrics().attempted(tier, "retryable_failure");
+            FailedOperation next = runtime.transitions()
+                    .afterRetryableFailure(operation, entry, result, attempt.attempt(), Instant.ofEpochMilli(now));
+            Tier nextTier = runtime.transitions().nextTier(attempt.attempt());
+            removeTimer(timerKey, entry);
+            forwardEnvelope(
+                    next, runtime.ladder().tiers().get(nextTier.index()).topic(), tierSink(nextTier.index()), now);
+            Bytes stateKey = stateKey(operation);
+            OperationState state = readState(stateKey);
+            if (state != null) {
+                writeState(stateKey, state.withTimerKey(null, now));
+            }
+            log.debug(
+                    "Attempt {} of key {} from {} failed ({}); next attempt from {} due at {}",
+                    attempt.attempt(),
+                    operation.getIdempotencyKey(),
+                    entry.position(),
+                    result.message(),
+                    nextTier.topic(),
+                    next.getDueAt());
+            return;
+        }
+        runtime.metrics().attempted(tier, result.retryable() ? "retryable_failure" : "non_retryable_failure");
+        DeadLetterReason reason =
+                result.retryable() ? DeadLetterReason.ATTEMPTS_EXHAUSTED : DeadLetterReason.NON_RETRYABLE;
+        finishWithDeadLetter(timerKey, entry, operation, result, attempt.attempt(), reason, now);
+    }
+
+    private void finishWithDeadLetter(
+            Bytes timerKey,
+            TimerEntry entry,
+            FailedOperation operation,
+            AttemptResult result,
+            int attemptMade,
+            DeadLetterReason reason,
+            long now) {
+        FailedOperation deadLetter = runtime.transitions()
+                .afterFinalFailure(operation, entry, result, attemptMade, reason, Instant.ofEpochMilli(now));
+        removeTimer(timerKey, entry);
+        if (tryWriteDeadLetter(deadLetter, now)) {
+            finishState(operation, Status.DEAD_LETTERED, now);
+            logDeadLetter(deadLetter, entry.position());
+            return;
+        }
+        hold(
+                entry.holding(
+                        TimerEntry.Kind.DEAD_LETTER,
+                        runtime.localCodec().encode(entry.sourceTopic(), deadLetter),
+                        INITIAL_DEAD_LETTER_BACKOFF_MS),
+                deadLetter,
+                now);
+    }
+
+    private void rejectConflict(FailedOperation operation, RecordMetadata metadata, OperationState owner, long now) {
+        TierPosition position = new TierPosition(metadata.topic(), metadata.partition(), metadata.offset());
+        FailedOperation deadLetter =
+                runtime.transitions().keyConflict(operation, position, owner.operationId(), Instant.ofEpochMilli(now));
+        String where = metadata.topic() + "-" + metadata.partition() + "@" + metadata.offset();
+        if (tryWriteDeadLetter(deadLetter, now)) {
+            logDeadLetter(deadLetter, where);
+            return;
+        }
+        Tier tier = runtime.ladder().tierOf(metadata.topic()).orElseThrow();
+        TimerEntry entry = TimerEntry.waiting(
+                tier.index(), metadata.topic(), metadata.partition(), metadata.offset(), now, new byte[0]);
+        hold(
+                entry.holding(
+                        TimerEntry.Kind.DEAD_LETTER,
+                        runtime.localCodec().encode(metadata.topic(), deadLetter),
+                        INITIAL_DEAD_LETTER_BACKOFF_MS),
+                deadLetter,
+                now);
+    }
+
+    private void park(
+            org.apache.kafka.streams.processor.api.Record<byte[], byte[]> record,
+            RecordMetadata metadata,
+            String reason,
+            String metricReason) {
+        long now = now();
+        Headers headers = PipelineHeaders.forParkedRecord(
+                record.headers(), reason, metadata.topic(), metadata.partition(), metadata.offset());
+        RawRecord raw = new RawRecord(record.key(), record.value(), headers);
+        String where = metadata.topic() + "-" + metadata.partition() + "@" + metadata.offset();
+        runtime.metrics().parked(metricReason);
+        if (runtime.deadLetterGate().isWritable()) {
+            context.forward(
+                    new org.apache.kafka.streams.processor.api.Record<>(raw.key(), raw.value(), now, headers),
+                    DEAD_LETTER_SINK);
+            log.warn(
+                    "Parked the unreadable record at {} in {}: {}",
+                    where,
+                    runtime.ladder().deadLetterTopic(),
+                    reason);
+            return;
+        }
+        Tier tier = runtime.ladder().tierOf(metadata.topic()).orElseThrow();
+        TimerEntry entry = new TimerEntry(
+                TimerEntry.Kind.PARKED,
+                tier.index(),
+                metadata.topic(),
+                metadata.partition(),
+                metadata.offset(),
+                now,
+                0,
+                false,
+                INITIAL_DEAD_LETTER_BACKOFF_MS,
+                raw.serialize());
+        Bytes key = TimerKeys.of(now + INITIAL_DEAD_LETTER_BACKOFF_MS, "parked:" + where, 0, 0);
+        timers.put(key, entry.serialize());
+        pendingDeadLetters.incrementAndGet(0);
+        lowerCursor(key);
+        runtime.metrics().deadLetterWriteDeferred();
+        heldDeadLetterLog.warn(
+                "Holding the unreadable record at {} until {} is writable ({}): {}",
+                where,
+                runtime.ladder().deadLetterTopic(),
+                runtime.deadLetterGate().reason(),
+                reason);
+    }
+
+    /** Writes a held dead letter or parked record when the topic is writable, or backs off again. */
+    private void writeHeldDeadLetter(Bytes key, TimerEntry entry, long now) {
+        if (!runtime.deadLetterGate().isWritable()) {
+            long backoff = Math.min(entry.deadLetterBackoffMs() * 2, runtime.deadLetterBackoffMaxMs());
+            Bytes newKey = TimerKeys.withDue(key, now + backoff);
+            timers.delete(key);
+            timers.put(newKey, entry.withBackoff(backoff).serialize());
+            lowerCursor(newKey);
+            runtime.metrics().deadLetterWriteDeferred();
+            heldDeadLetterLog.warn(
+                    "Dead-letter topic {} is still not writable ({}); next try for the record from {}" + " in {} ms",
+                    runtime.ladder().deadLetterTopic(),
+                    runtime.deadLetterGate().reason(),
+                    entry.position(),
+                    backoff);
+            return;
+        }
+        timers.delete(key);
+        pendingDeadLetters.decrementAndGet(0);
+        if (entry.kind() == TimerEntry.Kind.PARKED) {
+            RawRecord raw = RawRecord.deserialize(entry.payload());
+            context.forward(
+                    new org.apache.kafka.streams.processor.api.Record<>(raw.key(), raw.value(), now, raw.headers()),
+                    DEAD_LETTER_SINK);
+            log.warn(
+                    "Parked the held unreadable record from {} in {}",
+                    entry.position(),
+                    runtime.ladder().deadLetterTopic());
+            return;
+        }
+        FailedOperation deadLetter = decodeLocal(entry);
+        forwardEnvelope(deadLetter, runtime.ladder().deadLetterTopic(), DEAD_LETTER_SINK, now);
+        if (deadLetter.getDeadLetter().getReason() != DeadLetterReason.KEY_CONFLICT) {
+            finishState(deadLetter, Status.DEAD_LETTERED, now);
+        }
+        logDeadLetter(deadLetter, entry.position());
+    }
+
+    private boolean tryWriteDeadLetter(FailedOperation deadLetter, long now) {
+        if (!runtime.deadLetterGate().isWritable()) {
+            return false;
+        }
+        return forwardEnvelope(deadLetter, runtime.ladder().deadLetterTopic(), DEAD_LETTER_SINK, now);
+    }
+
+    private void hold(TimerEntry held, FailedOperation deadLetter, long now) {
+        Bytes key = TimerKeys.of(
+                now + held.deadLetterBackoffMs(),
+                "held:" + deadLetter.getOperationId(),
+                deadLetter.getReplayCount(),
+                deadLetter.getAttempt());
+        timers.put(key, held.serialize());
+        pendingDeadLetters.incrementAndGet(0);
+        lowerCursor(key);
+        Bytes stateKey = stateKey(deadLetter);
+        OperationState state = readState(stateKey);
+        if (state != null && state.operationId().equals(deadLetter.getOperationId())) {
+            writeState(stateKey, state.withTimerKey(key.get(), now));
+        }
+        runtime.metrics().deadLetterWriteDeferred();
+        heldDeadLetterLog.warn(
+                "Holding the dead letter of key {} until {} is writable ({})",
+                deadLetter.getIdempotencyKey(),
+                runtime.ladder().deadLetterTopic(),
+                runtime.deadLetterGate().reason());
+    }
+
+    /** Sends an envelope to a tier or the dead-letter topic; returns false when it is too large to send. */
+    private boolean forwardEnvelope(FailedOperation operation, String topic, String sink, long now) {
+        byte[] key = operation.getIdempotencyKey().getBytes(StandardCharsets.UTF_8);
+        byte[] value = runtime.codec().encode(topic, operation);
+        Headers headers = PipelineHeaders.forEnvelope(operation);
+        int limit = Math.min(runtime.topics().maxMessageBytes(topic), runtime.maxRecordBytes());
+        if (RecordSizes.estimate(key, value, headers) > limit
+                && !operation.getHistory().isEmpty()) {
+            operation.setHistory(new ArrayList<>(operation
+                    .getHistory()
+                    .subList(
+                            operation.getHistory().size() - 1,
+                            operation.getHistory().size())));
+            value = runtime.codec().encode(topic, operation);
+        }
+        int size = RecordSizes.estimate(key, value, headers);
+        if (size > limit) {
+            log.error(
+                    "The record of key {} for {} would be about {} bytes but the limit is {}; raise max.message.bytes"
+                            + " of {}",
+                    operation.getIdempotencyKey(),
+                    topic,
+                    size,
+                    limit,
+                    topic);
+            return false;
+        }
+        context.forward(new org.apache.kafka.streams.processor.api.Record<>(key, value, now, headers), sink);
+        return true;
+    }
+
+    private void finishState(FailedOperation operation, Status status, long now) {
+        Bytes stateKey = stateKey(operation);
+        OperationState state = readState(stateKey);
+        if (state == null || !state.operationId().equals(operation.getOperationId())) {
+            return;
+        }
+        long expiresAt = now + runtime.dedupeRetentionMs();
+        writeState(stateKey, state.withStatus(status, now, expiresAt));
+        expiry.put(ExpiryKeys.of(expiresAt, stateKey.get()), new byte[0]);
+    }
+
+    private void purgeExpired(long timestamp) {
+        long now = now();
+        int purged = 0;
+        List<Bytes> done = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> iterator =
+                expiry.range(TimerKeys.lowest(), TimerKeys.upperBoundFor(now))) {
+            while (iterator.hasNext() && done.size() < PURGE_BUDGET) {
+                done.add(iterator.next().key);
+            }
+        }
+        for (Bytes indexKey : done) {
+            Bytes stateKey = Bytes.wrap(ExpiryKeys.stateKey(indexKey));
+            OperationState state = readState(stateKey);
+            if (state != null && state.status().isFinished() && state.expiresAtMs() <= now) {
+                operations.delete(stateKey);
+                purged++;
+            }
+            expiry.delete(indexKey);
+        }
+        if (purged > 0) {
+            log.debug("Task {} forgot {} idempotency keys past their retention", taskId, purged);
+        }
+    }
+
+    private void putTimer(Bytes key, TimerEntry entry) {
+        timers.put(key, entry.serialize());
+        waiting.incrementAndGet(entry.tierIndex());
+        lowerCursor(key);
+    }
+
+    private void removeTimer(Bytes key, TimerEntry entry) {
+        timers.delete(key);
+        waiting.decrementAndGet(entry.tierIndex());
+    }
+
+    private void deleteTimer(byte[] key) {
+        if (key == null) {
+            return;
+        }
+        Bytes timerKey = Bytes.wrap(key);
+        byte[] stale = timers.get(timerKey);
+        if (stale != null && !inFlight.containsKey(timerKey)) {
+            TimerEntry entry = TimerEntry.deserialize(stale);
+            timers.delete(timerKey);
+            if (entry.kind() == TimerEntry.Kind.WAITING) {
+                waiting.decrementAndGet(entry.tierIndex());
+            } else {
+                pendingDeadLetters.decrementAndGet(0);
+            }
+        }
+    }
+
+    private void countWaiting() {
+        try (KeyValueIterator<Bytes, byte[]> iterator = timers.all()) {
+            while (iterator.hasNext()) {
+                TimerEntry entry = TimerEntry.deserialize(iterator.next().value);
+                if (entry.kind() == TimerEntry.Kind.WAITING) {
+                    waiting.incrementAndGet(entry.tierIndex());
+                } else {
+                    pendingDeadLetters.incrementAndGet(0);
+                }
+            }
+        }
+    }
+
+    private void lowerCursor(Bytes key) {
+        if (key.compareTo(cursor) < 0) {
+            cursor = key;
+        }
+    }
+
+    private OperationState readState(Bytes key) {
+        byte[] bytes = operations.get(key);
+        return bytes == null ? null : OperationState.deserialize(bytes);
+    }
+
+    private void writeState(Bytes key, OperationState state) {
+        operations.put(key, state.serialize());
+    }
+
+    private FailedOperation decodeLocal(TimerEntry entry) {
+        try {
+            return runtime.localCodec().decode(entry.payload());
+        } catch (UndecodableEnvelopeException e) {
+            throw new IllegalStateException("Corrupt envelope in the timer store for " + entry.position(), e);
+        }
+    }
+
+    private void logDeadLetter(FailedOperation deadLetter, String position) {
+        runtime.metrics()
+                .deadLettered(
+                        deadLetter.getDeadLetter().getReason().name(),
+                        deadLetter.getLastError().getKind().name());
+        log.warn(
+                "Dead-lettered key {} (operation {}) from {} after attempt {}: {} ({})",
+                deadLetter.getIdempotencyKey(),
+                deadLetter.getOperationId(),
+                position,
+                deadLetter.getAttempt(),
+                deadLetter.getDeadLetter().getReason(),
+                deadLetter.getLastError().getKind());
+    }
+
+    private int partitionOf(byte[] key) {
+        return Utils.toPositive(Utils.murmur2(key)) % runtime.topics().tierPartitions();
+    }
+
+    private String tierTopic(TimerEntry entry) {
+        return runtime.ladder().tiers().get(entry.tierIndex()).topic();
+    }
+
+    private static Bytes stateKey(FailedOperation operation) {
+        return Bytes.wrap(operation.getIdempotencyKey().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private long now() {
+        return runtime.clock().millis();
+    }
+
+    private static long jitter(long boundMs) {
+        return boundMs <= 0 ? 0 : ThreadLocalRandom.current().nextLong(boundMs + 1);
+    }
+
+    private record InFlight(TimerEntry entry, FailedOperation operation, int attempt) {}
+
+    private record Completion(Bytes timerKey, AttemptResult result) {}
+
+    /** Keys of the expiry index: expiry time (8 bytes) then the idempotency key. */
+    static final class ExpiryKeys {
+        private ExpiryKeys() {}
+
+        static Bytes of(long expiresAtMs, byte[] stateKey) {
+            return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + stateKey.length)
+                    .putLong(expiresAtMs)
+                    .put(stateKey)
+                    .array());
+        }
+
+        static byte[] stateKey(Bytes indexKey) {
+            byte[] bytes = indexKey.get();
+            return Arrays.copyOfRange(bytes, Long.BYTES, bytes.length);
+        }
+    }
+}

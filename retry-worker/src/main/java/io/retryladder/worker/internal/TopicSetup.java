@@ -1,0 +1,133 @@
+package io.retryladder.worker.internal;
+
+import io.retryladder.envelope.Ladder;
+import io.retryladder.worker.RetryWorkerConfig;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks the tier and dead-letter topics at start-up, creating missing ones when allowed, and
+ * refuses tiers whose partition counts differ: one key must land in the same partition number of
+ * every tier so that one task, and one deduplication store, sees all of its records.
+ */
+public final class TopicSetup {
+
+    private static final Logger log = LoggerFactory.getLogger(TopicSetup.class);
+    private static final long TIMEOUT_SECONDS = 30;
+
+    private TopicSetup() {}
+
+    public static TopicLayout prepare(Admin admin, Ladder ladder, RetryWorkerConfig config) {
+        List<String> topics = new ArrayList<>(ladder.tierTopics());
+        topics.add(ladder.deadLetterTopic());
+        Set<String> existing = get(() -> admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        List<String> missing =
+                topics.stream().filter(topic -> !existing.contains(topic)).toList();
+        if (!missing.isEmpty()) {
+            if (!config.getBoolean(RetryWorkerConfig.TOPICS_CREATE)) {
+                throw new IllegalStateException("Topics " + missing + " do not exist; create them (every tier with the"
+                        + " same partition count) or set " + RetryWorkerConfig.TOPICS_CREATE + "=true");
+            }
+            create(admin, missing, ladder, config);
+        }
+        Map<String, TopicDescription> descriptions =
+                get(() -> admin.describeTopics(topics).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        int partitions = checkTierPartitions(ladder, descriptions);
+        return new TopicLayout(partitions, maxMessageBytes(admin, topics));
+    }
+
+    private static void create(Admin admin, List<String> missing, Ladder ladder, RetryWorkerConfig config) {
+        int partitions = config.getInt(RetryWorkerConfig.TOPICS_PARTITIONS);
+        short replication = config.getShort(RetryWorkerConfig.TOPICS_REPLICATION_FACTOR);
+        List<NewTopic> newTopics = new ArrayList<>();
+        for (String topic : missing) {
+            boolean deadLetter = topic.equals(ladder.deadLetterTopic());
+            Map<String, String> configs = new HashMap<>();
+            // The broker's clock anchors delays, so a publisher with a skewed clock cannot make a record early.
+            configs.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
+            if (deadLetter) {
+                configs.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(TimeUnit.DAYS.toMillis(30)));
+            }
+            newTopics.add(new NewTopic(topic, Optional.of(partitions), Optional.of(replication)).configs(configs));
+        }
+        try {
+            admin.createTopics(newTopics).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            log.info("Created topics {} with {} partitions", missing, partitions);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("Failed to create topics " + missing + ": " + e.getCause(), e);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while creating topics " + missing, e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(
+                    "Creating topics " + missing + " timed out after " + TIMEOUT_SECONDS + " s", e);
+        }
+    }
+
+    private static int checkTierPartitions(Ladder ladder, Map<String, TopicDescription> descriptions) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (String topic : ladder.tierTopics()) {
+            counts.put(topic, descriptions.get(topic).partitions().size());
+        }
+        int max = counts.values().stream().mapToInt(Integer::intValue).max().orElseThrow();
+        if (counts.values().stream().anyMatch(count -> count != max)) {
+            throw new IllegalStateException("Tier topics have different partition counts " + counts + "; every tier"
+                    + " needs the same count so that one key meets one deduplication store. Raise the others to "
+                    + max + ", for example: kafka-topics.sh --alter --topic <topic> --partitions " + max);
+        }
+        return max;
+    }
+
+    private static Map<String, Integer> maxMessageBytes(Admin admin, List<String> topics) {
+        List<ConfigResource> resources = topics.stream()
+                .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic))
+                .toList();
+        Map<ConfigResource, Config> configs =
+                get(() -> admin.describeConfigs(resources).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        Map<String, Integer> limits = new HashMap<>();
+        configs.forEach((resource, config) -> limits.put(
+                resource.name(),
+                Integer.parseInt(
+                        config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value())));
+        return limits;
+    }
+
+    private interface AdminCall<T> {
+        T call() throws InterruptedException, ExecutionException, TimeoutException;
+    }
+
+    private static <T> T get(AdminCall<T> call) {
+        try {
+            return call.call();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while checking topics", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Failed to check topics: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(
+                    "Checking topics timed out after " + TIMEOUT_SECONDS
+                            + " s; check bootstrap.servers and that the brokers are up",
+                    e);
+        }
+    }
+}

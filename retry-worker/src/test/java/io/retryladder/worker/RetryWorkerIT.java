@@ -1,0 +1,80 @@
+package io.retryladder.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.retryladder.envelope.avro.DeadLetterReason;
+import io.retryladder.envelope.avro.FailedOperation;
+import io.retryladder.local.LoopbackDownstream;
+import io.retryladder.local.LoopbackDownstream.Call;
+import io.retryladder.local.LoopbackDownstream.Response;
+import io.retryladder.producer.Failure;
+import io.retryladder.producer.Operation;
+import io.retryladder.producer.RetryPublisher;
+import io.retryladder.testing.KafkaCluster;
+import io.retryladder.testing.KafkaExtension;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(KafkaExtension.class)
+class RetryWorkerIT {
+
+    @Test
+    void retriedOperationSucceeds(KafkaCluster kafka) throws Exception {
+        try (LoopbackDownstream downstream = LoopbackDownstream.start(call -> Response.ok());
+                Pipeline pipeline = new Pipeline(kafka, "500,1000,2000")) {
+            pipeline.startWorker();
+            RetryPublisher publisher = pipeline.publisher();
+
+            publisher
+                    .publish(operation(downstream, "ok-1"), Failure.httpStatus(503, "HTTP 503", null))
+                    .get(30, TimeUnit.SECONDS);
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> downstream.effects("ok-1") == 1);
+            Call call = downstream.calls().get(0);
+            assertThat(call.attempt()).isEqualTo(2);
+            assertThat(call.arrivedAtMs()).isGreaterThanOrEqualTo(call.dueAtMs());
+            Thread.sleep(1500);
+            assertThat(downstream.calls()).hasSize(1);
+            assertThat(pipeline.deadLetters()).isEmpty();
+        }
+    }
+
+    @Test
+    void alwaysFailingReachesDeadLetterAfterMaxAttempts(KafkaCluster kafka) throws Exception {
+        try (LoopbackDownstream downstream = LoopbackDownstream.start(call -> Response.status(503));
+                Pipeline pipeline = new Pipeline(kafka, "500,1000,2000")) {
+            pipeline.startWorker();
+            pipeline.publisher()
+                    .publish(operation(downstream, "dead-1"), Failure.httpStatus(503, "HTTP 503", null))
+                    .get(30, TimeUnit.SECONDS);
+
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> pipeline.deadLetters().size() == 1);
+            List<Call> calls = downstream.calls();
+            assertThat(calls).extracting(Call::attempt).containsExactly(2, 3, 4);
+            for (Call call : calls) {
+                assertThat(call.arrivedAtMs())
+                        .as("attempt %d never early", call.attempt())
+                        .isGreaterThanOrEqualTo(call.dueAtMs());
+                assertThat(call.arrivedAtMs() - call.dueAtMs())
+                        .as("attempt %d lateness in ms", call.attempt())
+                        .isLessThan(500);
+            }
+            FailedOperation deadLetter = pipeline.deadLetterEnvelopes().get(0);
+            assertThat(deadLetter.getAttempt()).isEqualTo(4);
+            assertThat(deadLetter.getDeadLetter().getReason()).isEqualTo(DeadLetterReason.ATTEMPTS_EXHAUSTED);
+            assertThat(deadLetter.getLastError().getHttpStatus()).isEqualTo(503);
+        }
+    }
+
+    private static Operation operation(LoopbackDownstream downstream, String key) {
+        return Operation.http("POST", downstream.baseUrl() + "/charges")
+                .idempotencyKey(key)
+                .body("{}")
+                .build();
+    }
+}
