@@ -1,0 +1,102 @@
+package io.retryladder.worker;
+
+import io.retryladder.envelope.config.SecretMasking;
+import io.retryladder.envelope.config.SettingsSources;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * Runs a retry worker as a service: {@code java -jar retry-worker.jar [--config worker.properties]}.
+ * Settings come from the properties file and from environment variables that start with
+ * {@value RetryWorkerConfig#ENVIRONMENT_PREFIX}; a variable wins over the file.
+ *
+ * <p>Exit codes: 0 after a clean shutdown, 1 when the worker failed, 2 for invalid arguments or
+ * settings.
+ */
+public final class RetryWorkerMain {
+
+    private static final String USAGE = """
+            Usage: java -jar retry-worker.jar [--config FILE] [--print-settings]
+
+            Runs a retry worker until it receives SIGTERM or SIGINT.
+
+              --config FILE      properties file with worker settings (optional)
+              --print-settings   print the effective settings, secrets masked, and exit
+              --help             print this help and exit
+
+            Environment variables that start with RETRY_WORKER_ set settings too and win over
+            the file: RETRY_WORKER_BOOTSTRAP_SERVERS sets bootstrap.servers.
+            """;
+
+    private RetryWorkerMain() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.getenv(), System.out, System.err));
+    }
+
+    static int run(String[] args, Map<String, String> environment, PrintStream out, PrintStream err) {
+        Path configFile = null;
+        boolean printSettings = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--help", "-h" -> {
+                    out.print(USAGE);
+                    return 0;
+                }
+                case "--config" -> {
+                    if (i + 1 >= args.length) {
+                        err.println("--config needs a file name");
+                        return 2;
+                    }
+                    configFile = Path.of(args[++i]);
+                }
+                case "--print-settings" -> printSettings = true;
+                default -> {
+                    err.println("Unknown argument '" + args[i] + "'\n\n" + USAGE);
+                    return 2;
+                }
+            }
+        }
+        Map<String, Object> settings;
+        try {
+            settings = SettingsSources.load(configFile, environment, RetryWorkerConfig.ENVIRONMENT_PREFIX);
+            new RetryWorkerConfig(settings);
+        } catch (ConfigException | IllegalArgumentException e) {
+            err.println("Invalid worker settings: " + e.getMessage());
+            return 2;
+        }
+        if (printSettings) {
+            SecretMasking.masked(settings).forEach((name, value) -> out.println(name + "=" + value));
+            return 0;
+        }
+        return runUntilStopped(settings, err);
+    }
+
+    private static int runUntilStopped(Map<String, Object> settings, PrintStream err) {
+        RetryWorker worker;
+        try {
+            worker = RetryWorker.start(settings);
+        } catch (RuntimeException e) {
+            err.println("The retry worker failed to start: " + e.getMessage());
+            e.printStackTrace(err);
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            worker.close();
+                            stopped.countDown();
+                        },
+                        "retry-worker-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+}
