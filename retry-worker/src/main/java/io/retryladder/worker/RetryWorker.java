@@ -132,8 +132,10 @@ public final class RetryWorker implements AutoCloseable {
                 config.getLong(RetryWorkerConfig.DEAD_LETTER_BACKOFF_MAX_MS),
                 1_048_576);
 
-        PausingClientSupplier clients =
-                new PausingClientSupplier(new HashSet<>(ladder.tierTopics()), pauseController::isPaused);
+        PausingClientSupplier clients = new PausingClientSupplier(
+                new HashSet<>(ladder.tierTopics()),
+                pauseController::isPaused,
+                Duration.ofMillis(config.getInt(RetryWorkerConfig.PUNCTUATE_INTERVAL_MS)));
         metrics.registerPausedPartitions(clients::heldPartitions);
         metrics.registerCallsInFlight(dispatcher::callsInFlight);
         this.streams = new KafkaStreams(topology(runtime), streamsSettings(config, deadLetterGate), clients);

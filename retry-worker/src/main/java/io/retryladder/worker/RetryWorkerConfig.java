@@ -10,7 +10,6 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * Settings of a retry worker. Settings not declared here pass through to Kafka Streams and its
@@ -193,10 +192,11 @@ public final class RetryWorkerConfig extends AbstractConfig {
                         POLL_MS,
                         Type.INT,
                         5,
-                        Range.between(1, 1000),
+                        Range.between(1, 60_000),
                         Importance.LOW,
-                        "Longest wait of a stream thread for new records, in milliseconds; passed to Kafka Streams"
-                                + " as poll.ms so that due records are not held behind an idle poll.")
+                        "How long a stream thread waits for new records when there are none, in milliseconds"
+                                + " (Kafka Streams' poll.ms); each poll still returns after "
+                                + PUNCTUATE_INTERVAL_MS + " at the latest, so due records start on time.")
                 .define(
                         SHUTDOWN_DRAIN_TIMEOUT_MS,
                         Type.LONG,
@@ -279,6 +279,7 @@ public final class RetryWorkerConfig extends AbstractConfig {
                         ALLOWED_HOSTS,
                         Type.LIST,
                         "",
+                        RetryWorkerConfig::validateHosts,
                         Importance.HIGH,
                         "Hosts the HTTP handler may call, as names or *.domain patterns; a record aimed anywhere"
                                 + " else is dead-lettered. Empty allows every host.")
@@ -443,16 +444,13 @@ public final class RetryWorkerConfig extends AbstractConfig {
     }
 
     /** Checks that every listed value is a host name or a *.domain pattern. */
-    static void validateHosts(List<String> hosts) {
+    private static void validateHosts(String name, Object value) {
+        @SuppressWarnings("unchecked")
+        List<String> hosts = (List<String>) value;
         for (String host : hosts) {
             if (!host.matches("(\\*\\.)?[A-Za-z0-9.-]+")) {
                 throw new ConfigException(ALLOWED_HOSTS, hosts, "'" + host + "' is neither a host name nor *.domain");
             }
         }
-    }
-
-    /** Returns the Kafka Streams property that carries {@link #POLL_MS}. */
-    static String streamsPollSetting() {
-        return StreamsConfig.POLL_MS_CONFIG;
     }
 }

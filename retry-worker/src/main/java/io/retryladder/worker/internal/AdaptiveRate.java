@@ -13,6 +13,8 @@ public final class AdaptiveRate {
 
     private static final long SECOND_NANOS = 1_000_000_000L;
     private static final double UNLIMITED = Double.POSITIVE_INFINITY;
+    static final int MIN_OVERLOAD_SIGNALS = 3;
+    static final double MIN_OVERLOAD_PERCENT = 2.0;
 
     private final double cap;
     private final double floor;
@@ -27,6 +29,9 @@ public final class AdaptiveRate {
     private long windowStartNanos;
     private int startsInWindow;
     private double startsPerSecond;
+    private long completionWindowStartNanos;
+    private int completionsInWindow;
+    private int overloadsInWindow;
 
     /**
      * @param capPerSecond most calls per second, or 0 for no cap
@@ -42,6 +47,7 @@ public final class AdaptiveRate {
         this.ceiling = cap;
         this.lastIncreaseNanos = nowNanos;
         this.windowStartNanos = nowNanos;
+        this.completionWindowStartNanos = nowNanos;
         this.nextSlotNanos = nowNanos;
     }
 
@@ -71,8 +77,30 @@ public final class AdaptiveRate {
         countStart(nowNanos);
     }
 
-    /** Lowers the allowed rate, at most once per second however many calls report overload. */
-    public synchronized void onOverload(long nowNanos) {
+    /**
+     * Records the end of a call and whether the target signalled overload. The allowed rate drops
+     * when, within the last second, at least {@value #MIN_OVERLOAD_SIGNALS} calls and at least
+     * {@value #MIN_OVERLOAD_PERCENT}% of the calls signalled overload, and at most once per second,
+     * so one key that keeps failing with 503 does not slow down every other call to the target.
+     */
+    public synchronized void onCompletion(boolean overloaded, long nowNanos) {
+        if (nowNanos - completionWindowStartNanos >= SECOND_NANOS) {
+            completionWindowStartNanos = nowNanos;
+            completionsInWindow = 0;
+            overloadsInWindow = 0;
+        }
+        completionsInWindow++;
+        if (overloaded) {
+            overloadsInWindow++;
+        }
+        boolean enoughSignals = overloadsInWindow >= MIN_OVERLOAD_SIGNALS
+                && overloadsInWindow * 100.0 >= completionsInWindow * MIN_OVERLOAD_PERCENT;
+        if (enoughSignals) {
+            decrease(nowNanos);
+        }
+    }
+
+    private void decrease(long nowNanos) {
         if (nowNanos - lastDecreaseNanos < SECOND_NANOS) {
             return;
         }

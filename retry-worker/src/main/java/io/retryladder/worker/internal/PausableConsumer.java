@@ -26,8 +26,9 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.metrics.KafkaMetric;
 
 /**
- * The main consumer of a stream thread, with one addition: while {@code pauseRequested} says so,
- * every assigned tier partition stays paused, including partitions assigned during the pause.
+ * The main consumer of a stream thread, with two additions: while {@code pauseRequested} says so,
+ * every assigned tier partition stays paused, including partitions assigned during the pause; and
+ * no poll blocks longer than {@code maxPollBlock}.
  *
  * <p>Kafka Streams pauses and resumes partitions itself for flow control. This consumer remembers
  * what Streams asked for and reports exactly that from {@link #paused()}, and it pauses a tier
@@ -39,13 +40,19 @@ public final class PausableConsumer implements Consumer<byte[], byte[]> {
     private final Consumer<byte[], byte[]> delegate;
     private final Set<String> tierTopics;
     private final BooleanSupplier pauseRequested;
+    private final Duration maxPollBlock;
     private final Set<TopicPartition> pausedByStreams = new HashSet<>();
     private volatile int heldPartitions;
 
-    public PausableConsumer(Consumer<byte[], byte[]> delegate, Set<String> tierTopics, BooleanSupplier pauseRequested) {
+    public PausableConsumer(
+            Consumer<byte[], byte[]> delegate,
+            Set<String> tierTopics,
+            BooleanSupplier pauseRequested,
+            Duration maxPollBlock) {
         this.delegate = delegate;
         this.tierTopics = Set.copyOf(tierTopics);
         this.pauseRequested = pauseRequested;
+        this.maxPollBlock = maxPollBlock;
     }
 
     /** Returns how many tier partitions this consumer holds paused on the worker's request. */
@@ -53,10 +60,14 @@ public final class PausableConsumer implements Consumer<byte[], byte[]> {
         return heldPartitions;
     }
 
+    /**
+     * Polls for at most {@code maxPollBlock}, whatever timeout Kafka Streams asks for: due records
+     * are found by wall-clock punctuation between polls, so a long idle poll would start them late.
+     */
     @Override
     public ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
         reconcile();
-        return delegate.poll(timeout);
+        return delegate.poll(timeout.compareTo(maxPollBlock) > 0 ? maxPollBlock : timeout);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.retryladder.worker.internal;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -18,11 +19,13 @@ public final class PausingClientSupplier implements KafkaClientSupplier {
 
     private final Set<String> tierTopics;
     private final BooleanSupplier pauseRequested;
+    private final Duration maxPollBlock;
     private final CopyOnWriteArrayList<PausableConsumer> consumers = new CopyOnWriteArrayList<>();
 
-    public PausingClientSupplier(Set<String> tierTopics, BooleanSupplier pauseRequested) {
+    public PausingClientSupplier(Set<String> tierTopics, BooleanSupplier pauseRequested, Duration maxPollBlock) {
         this.tierTopics = tierTopics;
         this.pauseRequested = pauseRequested;
+        this.maxPollBlock = maxPollBlock;
     }
 
     /** Returns the tier partitions held paused over all main consumers. */
@@ -48,7 +51,7 @@ public final class PausingClientSupplier implements KafkaClientSupplier {
     public Consumer<byte[], byte[]> getConsumer(Map<String, Object> config) {
         KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        PausableConsumer pausable = new PausableConsumer(consumer, tierTopics, pauseRequested);
+        PausableConsumer pausable = new PausableConsumer(consumer, tierTopics, pauseRequested, maxPollBlock);
         consumers.add(pausable);
         return pausable;
     }

@@ -102,7 +102,9 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
         countWaiting();
         tick = context.schedule(
                 Duration.ofMillis(runtime.punctuateIntervalMs()), PunctuationType.WALL_CLOCK_TIME, this::onTick);
-        purge = context.schedule(Duration.ofMinutes(1), PunctuationType.WALL_CLOCK_TIME, this::purgeExpired);
+        long purgeIntervalMs = Math.min(60_000, Math.max(1_000, runtime.dedupeRetentionMs() / 4));
+        purge = context.schedule(
+                Duration.ofMillis(purgeIntervalMs), PunctuationType.WALL_CLOCK_TIME, this::purgeExpired);
     }
 
     @Override

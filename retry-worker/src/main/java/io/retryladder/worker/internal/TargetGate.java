@@ -84,9 +84,7 @@ public final class TargetGate {
         } else {
             breaker.onSuccess(durationNanos, TimeUnit.NANOSECONDS);
         }
-        if (result.overloaded()) {
-            rate.onOverload(System.nanoTime());
-        }
+        rate.onCompletion(result.overloaded(), System.nanoTime());
     }
 
     /** Gives back an admission whose call was never made. */
