@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -70,6 +71,7 @@ public final class RetryWorker implements AutoCloseable {
     private final HealthServer health;
     private final PrometheusMeterRegistry registry;
     private final KafkaStreamsMetrics streamsMetrics;
+    private final AtomicInteger rebalances = new AtomicInteger();
     private volatile boolean closed;
 
     private RetryWorker(Builder builder) {
@@ -200,6 +202,11 @@ public final class RetryWorker implements AutoCloseable {
     /** Returns the calls this worker has in flight now. */
     public int callsInFlight() {
         return dispatcher.callsInFlight();
+    }
+
+    /** Returns how many times this worker went from RUNNING into a rebalance. */
+    public int rebalances() {
+        return rebalances.get();
     }
 
     /** Returns whether the worker currently holds its tier partitions paused. */

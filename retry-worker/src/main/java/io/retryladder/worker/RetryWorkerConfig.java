@@ -295,7 +295,7 @@ public final class RetryWorkerConfig extends AbstractConfig {
                         DEDUPE_RETENTION_MS,
                         Type.LONG,
                         7 * 24 * 3_600_000L,
-                        Range.atLeast(60_000),
+                        Range.atLeast(1_000),
                         Importance.MEDIUM,
                         "How long a finished idempotency key is remembered, in milliseconds; a duplicate published"
                                 + " later than this is treated as new.")

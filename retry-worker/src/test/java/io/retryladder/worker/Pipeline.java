@@ -55,13 +55,34 @@ final class Pipeline implements AutoCloseable {
     }
 
     RetryWorker startWorker(Map<String, Object> overrides) {
+        return startWorker(overrides, null);
+    }
+
+    /** Starts a worker with its own state directory; {@code handlers} null means ServiceLoader finds them. */
+    RetryWorker startWorker(Map<String, Object> overrides, List<OperationHandler> handlers) {
+        Map<String, Object> workerSettings = workerSettings(overrides);
+        RetryWorker.Builder builder = RetryWorker.builder(workerSettings);
+        if (handlers != null) {
+            builder.handlers(handlers);
+        }
+        RetryWorker worker = builder.start();
+        workers.add(worker);
+        return worker.awaitRunning(Duration.ofSeconds(60));
+    }
+
+    /** Returns the settings of the next worker: these pipeline settings, a fresh state directory, a new id. */
+    Map<String, Object> workerSettings(Map<String, Object> overrides) {
         Map<String, Object> workerSettings = new HashMap<>(settings);
         workerSettings.put("state.dir", tempDir().toString());
         workerSettings.put("retry.worker.id", "worker-" + (workers.size() + 1));
         workerSettings.putAll(overrides);
-        RetryWorker worker = RetryWorker.start(workerSettings);
-        workers.add(worker);
-        return worker.awaitRunning(Duration.ofSeconds(60));
+        return workerSettings;
+    }
+
+    /** Stops a worker this pipeline started, before the pipeline closes. */
+    void stop(RetryWorker worker) {
+        workers.remove(worker);
+        worker.close();
     }
 
     RetryPublisher publisher() {

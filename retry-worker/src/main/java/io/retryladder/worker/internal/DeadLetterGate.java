@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * while the topic is not writable instead of being sent into a failure.
  *
  * <p>The gate checks every partition's leader and in-sync replicas against the topic's
- * {@code min.insync.replicas} every second, and closes at once when a write to the topic fails.
+ * {@code min.insync.replicas} twice a second, and closes at once when a write to the topic fails.
  */
 public final class DeadLetterGate implements AutoCloseable {
 
@@ -44,7 +44,7 @@ public final class DeadLetterGate implements AutoCloseable {
     }
 
     public void start() {
-        scheduler.scheduleWithFixedDelay(this::check, 0, 1, TimeUnit.SECONDS);
+        scheduler.scheduleWithFixedDelay(this::check, 0, 500, TimeUnit.MILLISECONDS);
     }
 
     public boolean isWritable() {
