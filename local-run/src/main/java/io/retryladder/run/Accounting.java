@@ -1,0 +1,111 @@
+package io.retryladder.run;
+
+import io.retryladder.run.LoadGenerator.LoadProgress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Computes the accounting of a run from what the load generator saw, what the downstream answered
+ * and what the dead-letter topic holds. Every count is of idempotency keys, so a key counted twice by
+ * one source still counts once.
+ */
+final class Accounting {
+
+    /** Keys listed in the report when a check fails. */
+    static final int SAMPLE_SIZE = 5;
+
+    private Accounting() {}
+
+    /**
+     * The inputs of the accounting.
+     *
+     * @param publishedKeys keys whose first call failed retryably and that Kafka acknowledged in the first tier
+     * @param deadLetterReasons for each key of the run in the dead-letter topic, the reason of its first dead letter
+     * @param deadLetterRecords dead-letter records of the run, above the key count when a key was dead-lettered twice
+     * @param waitingAtWorkers records still in the workers' timer stores
+     */
+    record Inputs(
+            String runId,
+            LoadProgress load,
+            Set<String> publishedKeys,
+            Map<String, String> failedKeys,
+            EffectLedger effects,
+            Map<String, String> deadLetterReasons,
+            long deadLetterRecords,
+            long waitingAtWorkers,
+            Map<String, Double> latenessP99MsByTier,
+            String firstTier,
+            String deadLetterTopic,
+            boolean timedOut,
+            Duration elapsed) {}
+
+    static AccountingReport compute(Inputs inputs) {
+        long succeeded = 0;
+        long deadLettered = 0;
+        List<String> pending = new ArrayList<>();
+        List<String> succeededAndDeadLettered = new ArrayList<>();
+        Map<String, Long> deadLetteredByReason = new TreeMap<>();
+        for (String key : inputs.publishedKeys()) {
+            boolean hasEffect = inputs.effects().effects(key) > 0;
+            String reason = inputs.deadLetterReasons().get(key);
+            if (hasEffect) {
+                succeeded++;
+            }
+            if (reason != null) {
+                deadLettered++;
+                deadLetteredByReason.merge(reason, 1L, Long::sum);
+            }
+            if (hasEffect && reason != null) {
+                succeededAndDeadLettered.add(key);
+            }
+            if (!hasEffect && reason == null) {
+                pending.add(key);
+            }
+        }
+        List<String> neverPublished = new ArrayList<>();
+        for (String key : inputs.deadLetterReasons().keySet()) {
+            if (!inputs.publishedKeys().contains(key)) {
+                neverPublished.add(key);
+            }
+        }
+        List<String> duplicated = inputs.effects().keysWithDuplicateEffects();
+        LoadProgress load = inputs.load();
+        return new AccountingReport(
+                inputs.runId(),
+                load.operations(),
+                load.started(),
+                load.succeededAtFirstCall(),
+                load.notRetryable(),
+                inputs.publishedKeys().size(),
+                inputs.failedKeys().size(),
+                load.inFlight(),
+                succeeded,
+                deadLettered,
+                deadLetteredByReason,
+                pending.size(),
+                sample(pending),
+                succeededAndDeadLettered.size(),
+                sample(succeededAndDeadLettered),
+                neverPublished.size(),
+                sample(neverPublished),
+                duplicated.size(),
+                sample(duplicated),
+                sample(inputs.failedKeys().keySet()),
+                inputs.deadLetterRecords(),
+                inputs.waitingAtWorkers(),
+                inputs.latenessP99MsByTier(),
+                inputs.firstTier(),
+                inputs.deadLetterTopic(),
+                inputs.timedOut(),
+                inputs.elapsed());
+    }
+
+    private static List<String> sample(Collection<String> keys) {
+        return keys.stream().sorted().limit(SAMPLE_SIZE).toList();
+    }
+}
