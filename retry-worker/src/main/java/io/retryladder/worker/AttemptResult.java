@@ -1,6 +1,7 @@
 package io.retryladder.worker;
 
 import io.retryladder.envelope.avro.ErrorKind;
+import io.retryladder.envelope.config.StatusRanges;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -47,13 +48,18 @@ public record AttemptResult(
         return new AttemptResult(false, Objects.requireNonNull(kind, "kind"), message, null, false, null, false);
     }
 
-    /** Returns whether the failure should count against the target's circuit breaker. */
-    public boolean countsAsTargetFailure() {
+    /**
+     * Returns whether the failure says something about the target's health rather than about this
+     * one request: a connection failure, a timeout, a retryable failure of a custom handler, or one of
+     * {@code breakerStatuses} (by default 502, 503 and 504). Such failures count against the target's
+     * circuit breaker.
+     */
+    public boolean countsAsTargetFailure(StatusRanges breakerStatuses) {
         if (succeeded) {
             return false;
         }
         if (httpStatus != null) {
-            return httpStatus >= 500;
+            return breakerStatuses.contains(httpStatus);
         }
         return errorKind == ErrorKind.CONNECTION_FAILED
                 || errorKind == ErrorKind.TIMEOUT

@@ -1,5 +1,6 @@
 package io.retryladder.worker;
 
+import io.retryladder.envelope.config.DescribedValidator;
 import io.retryladder.envelope.config.PipelineSettings;
 import java.util.HashMap;
 import java.util.List;
@@ -48,6 +49,7 @@ public final class RetryWorkerConfig extends AbstractConfig {
     public static final String DEDUPE_RETENTION_MS = "retry.dedupe.retention.ms";
 
     public static final String BREAKER_FAILURE_RATE_THRESHOLD = "retry.breaker.failure.rate.threshold.percent";
+    public static final String BREAKER_FAILURE_STATUSES = "retry.breaker.failure.statuses";
     public static final String BREAKER_SLOW_CALL_RATE_THRESHOLD = "retry.breaker.slow.call.rate.threshold.percent";
     public static final String BREAKER_SLOW_CALL_DURATION_MS = "retry.breaker.slow.call.duration.ms";
     public static final String BREAKER_MINIMUM_CALLS = "retry.breaker.minimum.calls";
@@ -279,7 +281,7 @@ public final class RetryWorkerConfig extends AbstractConfig {
                         ALLOWED_HOSTS,
                         Type.LIST,
                         "",
-                        RetryWorkerConfig::validateHosts,
+                        DescribedValidator.of("host names or *.domain patterns", RetryWorkerConfig::validateHosts),
                         Importance.HIGH,
                         "Hosts the HTTP handler may call, as names or *.domain patterns; a record aimed anywhere"
                                 + " else is dead-lettered. Empty allows every host.")
@@ -310,6 +312,14 @@ public final class RetryWorkerConfig extends AbstractConfig {
     }
 
     private static void defineBreaker(ConfigDef def) {
+        def.define(
+                BREAKER_FAILURE_STATUSES,
+                Type.LIST,
+                "502-504",
+                Importance.MEDIUM,
+                "HTTP statuses that count against a target's circuit breaker, as codes or ranges, besides"
+                        + " connection failures and timeouts. Other error statuses are failures of one"
+                        + " request, which a retry pipeline expects, and do not open the breaker.");
         def.define(
                         BREAKER_FAILURE_RATE_THRESHOLD,
                         Type.INT,

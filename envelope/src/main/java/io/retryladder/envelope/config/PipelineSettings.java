@@ -44,7 +44,8 @@ public final class PipelineSettings {
                         TIER_DELAYS_MS,
                         Type.LIST,
                         "1000,4000,16000",
-                        PipelineSettings::validateDelays,
+                        DescribedValidator.of(
+                                "positive milliseconds, shortest first", PipelineSettings::validateDelays),
                         Importance.HIGH,
                         "Nominal delay of each tier in milliseconds, shortest first; one tier topic per delay.",
                         GROUP_LADDER,

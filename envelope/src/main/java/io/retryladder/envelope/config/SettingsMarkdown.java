@@ -1,12 +1,17 @@
 package io.retryladder.envelope.config;
 
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.ConfigKey;
 
 /** Renders the settings declared in a {@link ConfigDef} as a Markdown table for the README. */
 public final class SettingsMarkdown {
+
+    /** What ConfigDef.Range prints: [low,...,high], [low,...] or [...,high]. */
+    private static final Pattern RANGE = Pattern.compile("\\[(?:(-?[0-9.]+),)?\\.\\.\\.(?:,(-?[0-9.]+))?]");
 
     private SettingsMarkdown() {}
 
@@ -42,8 +47,7 @@ public final class SettingsMarkdown {
                     .append(key.type.name().toLowerCase(java.util.Locale.ROOT))
                     .append(" | ");
             table.append(defaultText(key)).append(" | ");
-            table.append(key.validator == null ? "" : escape(key.validator.toString()))
-                    .append(" | ");
+            table.append(escape(validValues(key.validator))).append(" | ");
             table.append(escape(key.documentation)).append(" |\n");
         }
         return table.toString();
@@ -60,10 +64,38 @@ public final class SettingsMarkdown {
         String text = value instanceof List<?> list
                 ? list.stream().map(Object::toString).collect(Collectors.joining(","))
                 : value.toString();
-        return text.isEmpty() ? "(empty)" : "`" + text + "`";
+        return text.isEmpty() ? "(empty)" : "`" + text.replace("|", "\\|") + "`";
+    }
+
+    /** Describes a validator in words: "1 to 64" for a range, nothing for one without a description. */
+    static String validValues(ConfigDef.Validator validator) {
+        if (validator == null) {
+            return "";
+        }
+        String text = validator.toString();
+        if (text.contains("$$Lambda") || text.matches(".*@[0-9a-f]+")) {
+            return "";
+        }
+        Matcher range = RANGE.matcher(text);
+        if (range.matches()) {
+            String low = range.group(1);
+            String high = range.group(2);
+            if (low != null && high != null) {
+                return low + " to " + high;
+            }
+            return low != null ? "at least " + low : "at most " + high;
+        }
+        return text;
     }
 
     private static String escape(String text) {
-        return text == null ? "" : text.replace("|", "\\|").replace("\n", " ");
+        if (text == null) {
+            return "";
+        }
+        return text.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("|", "\\|")
+                .replace("\n", " ");
     }
 }

@@ -8,6 +8,7 @@ import io.retryladder.envelope.avro.CustomOperation;
 import io.retryladder.envelope.avro.ErrorKind;
 import io.retryladder.envelope.avro.FailedOperation;
 import io.retryladder.envelope.avro.HttpRequest;
+import io.retryladder.envelope.config.StatusRanges;
 import io.retryladder.worker.AttemptRequest;
 import io.retryladder.worker.AttemptResult;
 import io.retryladder.worker.OperationHandler;
@@ -56,6 +57,7 @@ public final class CallDispatcher {
     private final Semaphore inFlight;
     private final int maxInFlight;
     private final ConcurrentMap<Target, TargetGate> gates = new ConcurrentHashMap<>();
+    private final StatusRanges breakerStatuses;
     private final WorkerMetrics metrics;
     private volatile boolean draining;
 
@@ -72,6 +74,8 @@ public final class CallDispatcher {
         this.clock = clock;
         this.maxInFlight = config.getInt(RetryWorkerConfig.MAX_IN_FLIGHT);
         this.inFlight = new Semaphore(maxInFlight);
+        this.breakerStatuses = StatusRanges.parse(
+                RetryWorkerConfig.BREAKER_FAILURE_STATUSES, config.getList(RetryWorkerConfig.BREAKER_FAILURE_STATUSES));
     }
 
     /**
@@ -247,7 +251,7 @@ public final class CallDispatcher {
                 config.getDouble(RetryWorkerConfig.TARGET_RATE_DECREASE_FACTOR),
                 config.getDouble(RetryWorkerConfig.TARGET_RATE_INCREASE_PERCENT),
                 System.nanoTime());
-        TargetGate gate = new TargetGate(target, breaker, openDuration, bulkhead, rate);
+        TargetGate gate = new TargetGate(target, breaker, openDuration, bulkhead, rate, breakerStatuses);
         metrics.registerTarget(gate);
         return gate;
     }

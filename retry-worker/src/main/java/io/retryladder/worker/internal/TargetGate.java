@@ -2,6 +2,7 @@ package io.retryladder.worker.internal;
 
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.retryladder.envelope.config.StatusRanges;
 import io.retryladder.worker.AttemptResult;
 import java.util.concurrent.TimeUnit;
 
@@ -34,18 +35,21 @@ public final class TargetGate {
     private final GrowingOpenDuration openDuration;
     private final Bulkhead bulkhead;
     private final AdaptiveRate rate;
+    private final StatusRanges breakerStatuses;
 
     public TargetGate(
             Target target,
             CircuitBreaker breaker,
             GrowingOpenDuration openDuration,
             Bulkhead bulkhead,
-            AdaptiveRate rate) {
+            AdaptiveRate rate,
+            StatusRanges breakerStatuses) {
         this.target = target;
         this.breaker = breaker;
         this.openDuration = openDuration;
         this.bulkhead = bulkhead;
         this.rate = rate;
+        this.breakerStatuses = breakerStatuses;
     }
 
     /**
@@ -79,7 +83,7 @@ public final class TargetGate {
     /** Records the result of an admitted call that was made. */
     public void onComplete(AttemptResult result, long durationNanos) {
         bulkhead.onComplete();
-        if (result.countsAsTargetFailure()) {
+        if (result.countsAsTargetFailure(breakerStatuses)) {
             breaker.onError(durationNanos, TimeUnit.NANOSECONDS, new TargetFailure(result.message()));
         } else {
             breaker.onSuccess(durationNanos, TimeUnit.NANOSECONDS);

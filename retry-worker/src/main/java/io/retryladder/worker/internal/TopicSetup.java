@@ -89,10 +89,15 @@ public final class TopicSetup {
             counts.put(topic, descriptions.get(topic).partitions().size());
         }
         int max = counts.values().stream().mapToInt(Integer::intValue).max().orElseThrow();
-        if (counts.values().stream().anyMatch(count -> count != max)) {
+        List<String> smaller = counts.entrySet().stream()
+                .filter(entry -> entry.getValue() != max)
+                .map(Map.Entry::getKey)
+                .toList();
+        if (!smaller.isEmpty()) {
             throw new IllegalStateException("Tier topics have different partition counts " + counts + "; every tier"
-                    + " needs the same count so that one key meets one deduplication store. Raise the others to "
-                    + max + ", for example: kafka-topics.sh --alter --topic <topic> --partitions " + max);
+                    + " needs the same partition count so that one key meets one deduplication store. Raise "
+                    + smaller + " to " + max + " partitions, for example: kafka-topics.sh --alter --topic "
+                    + smaller.get(0) + " --partitions " + max);
         }
         return max;
     }
