@@ -179,6 +179,7 @@ class CrashSafetyIT {
     private static void awaitGroupMembers(KafkaCluster kafka, String groupId, int members) {
         await().atMost(Duration.ofMinutes(3))
                 .pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptions()
                 .until(() -> {
                     ConsumerGroupDescription group = kafka.admin()
                             .describeConsumerGroups(List.of(groupId))
