@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
         abbreviateSynopsis = true,
         version = "Retry Ladder sample downstream 0.1.0-SNAPSHOT",
         sortOptions = false,
+        defaultValueProvider = ScriptOptions.NoOutageDefaults.class,
         description = {
             "Serves the scripted sample downstream over HTTP until it receives SIGTERM or SIGINT.",
             "Every path is answered by the script, except GET /health, which is answered 200."

@@ -24,6 +24,10 @@ final class LiveView {
     }
 
     static final int PLAIN_INTERVAL_SECONDS = 5;
+    /** Environment variable with the width of the terminal, which {@code ./run-local} sets. */
+    static final String COLUMNS_VARIABLE = "RUN_LOCAL_COLUMNS";
+
+    static final int DEFAULT_COLUMNS = 80;
 
     private static final String CURSOR_UP_LINES = "\u001b[%dF";
     private static final String CLEAR_TO_LINE_END = "\u001b[K";
@@ -31,12 +35,31 @@ final class LiveView {
 
     private final PrintStream out;
     private final Mode mode;
+    private final int columns;
     private int linesDrawn;
     private long lastPlainNanos;
 
-    LiveView(PrintStream out, Mode mode) {
+    /**
+     * @param columns width of the terminal; in ANSI mode longer lines are cut, because a wrapped line
+     *     would throw the redraw off by one line
+     */
+    LiveView(PrintStream out, Mode mode, int columns) {
         this.out = out;
         this.mode = mode;
+        this.columns = columns;
+    }
+
+    /**
+     * Returns the terminal width that {@code ./run-local} passes in {@value #COLUMNS_VARIABLE}, or
+     * {@value #DEFAULT_COLUMNS} when it is unset or not a number.
+     */
+    static int terminalColumns(String value) {
+        try {
+            int columns = value == null ? DEFAULT_COLUMNS : Integer.parseInt(value.strip());
+            return columns >= 20 ? columns : DEFAULT_COLUMNS;
+        } catch (NumberFormatException e) {
+            return DEFAULT_COLUMNS;
+        }
     }
 
     /** Shows {@code state}: at once in ANSI mode, in plain mode only when the last line is old enough. */
@@ -69,7 +92,8 @@ final class LiveView {
             frame.append(String.format(Locale.ROOT, CURSOR_UP_LINES, linesDrawn));
         }
         for (String line : lines) {
-            frame.append(line).append(CLEAR_TO_LINE_END).append('\n');
+            String visible = line.length() < columns ? line : line.substring(0, columns - 1);
+            frame.append(visible).append(CLEAR_TO_LINE_END).append('\n');
         }
         frame.append(CLEAR_TO_SCREEN_END);
         out.print(frame);
@@ -81,8 +105,8 @@ final class LiveView {
     static List<String> render(State state) {
         List<String> lines = new ArrayList<>();
         LoadProgress load = state.load();
-        lines.add(String.format(
-                Locale.ROOT, "Retry Ladder local run   %s   %s", formatElapsed(state.elapsed()), state.phase()));
+        WorkerStatus workers = state.workers();
+        lines.add("Retry Ladder local run   " + formatElapsed(state.elapsed()) + "   " + state.phase());
         lines.add(String.format(
                 Locale.ROOT,
                 "Load         %d of %d called, %d first calls in flight",
@@ -91,24 +115,25 @@ final class LiveView {
                 load.inFlight()));
         lines.add(String.format(
                 Locale.ROOT,
-                "Downstream   %d calls, %d in flight, answers %s%s",
+                "Downstream   %d calls, %d in flight%s",
                 state.downstreamCalls(),
                 state.downstreamInFlight(),
-                answers(state.answersByStatus()),
                 state.downstreamNote().isEmpty() ? "" : "   " + state.downstreamNote()));
+        lines.add("  answers    " + answers(state.answersByStatus()));
         lines.add("");
-        addTierTable(lines, state.workers());
+        addTierTable(lines, workers);
         lines.add(String.format(
                 Locale.ROOT,
-                "Workers      %d calls in flight, %d paused, attempts %s",
-                state.workers().callsInFlight(),
-                state.workers().pausedWorkers(),
-                attempts(state.workers().attemptsByOutcome())));
-        addBreakers(lines, state.workers().breakerStates());
+                "Workers      %d calls in flight, %d of %d paused",
+                workers.callsInFlight(),
+                workers.pausedWorkers(),
+                workers.workers()));
+        lines.add("  attempts   " + attempts(workers.attemptsByOutcome()));
+        addBreakers(lines, workers.breakerStates());
         lines.add("");
         lines.add(String.format(
                 Locale.ROOT,
-                "First calls  %d succeeded, %d not retryable, %d published, %d failed to publish",
+                "First calls  %d succeeded, %d not retryable, %d published, %d failed",
                 load.succeededAtFirstCall(),
                 load.notRetryable(),
                 load.published(),
@@ -131,7 +156,7 @@ final class LiveView {
         return String.format(
                 Locale.ROOT,
                 "[%s] %s: called %d/%d, published %d, succeeded %d, dead-lettered %d, pending %d; waiting %s;"
-                        + " in flight %d; breakers %s; lateness p99 %s%s",
+                        + " in flight %d; paused %d of %d; breakers %s; lateness p99 %s%s",
                 formatElapsed(state.elapsed()),
                 state.phase(),
                 state.load().started(),
@@ -142,6 +167,8 @@ final class LiveView {
                 state.pending(),
                 String.join(", ", tiers),
                 workers.callsInFlight(),
+                workers.pausedWorkers(),
+                workers.workers(),
                 breakersInline(workers.breakerStates()),
                 latenessInline(workers),
                 state.downstreamNote().isEmpty() ? "" : "; " + state.downstreamNote());

@@ -63,7 +63,8 @@ final class LocalRun implements AutoCloseable {
         load.start();
         log.info("Load of {} operations started over {}", options.operations(), options.loadDuration());
 
-        LiveView view = new LiveView(out, options.liveView());
+        LiveView view = new LiveView(
+                out, options.liveView(), LiveView.terminalColumns(System.getenv(LiveView.COLUMNS_VARIABLE)));
         boolean timedOut = followUntilDone(view);
         view.showFinal(state(timedOut ? "timed out" : "done"));
 

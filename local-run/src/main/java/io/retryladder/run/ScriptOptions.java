@@ -1,12 +1,19 @@
 package io.retryladder.run;
 
 import java.time.Duration;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** The command-line options of the scripted downstream, shared by the local run and {@link DownstreamMain}. */
+/**
+ * The command-line options of the scripted downstream, shared by the local run and {@link
+ * DownstreamMain}. The defaults are the local run's; {@link NoOutageDefaults} switches the outage off
+ * for a command that serves the script as a long-running service.
+ */
 final class ScriptOptions {
 
     static final String FAILURE_RATE = "--failure-rate";
@@ -50,7 +57,7 @@ final class ScriptOptions {
     @Option(
             names = OUTAGE_SECONDS,
             paramLabel = "SECONDS",
-            defaultValue = "10",
+            defaultValue = "5",
             description = "Length of the outage, in seconds, during which every call is answered 503;"
                     + " 0 for no outage. Default: ${DEFAULT-VALUE}.")
     long outageSeconds;
@@ -58,8 +65,9 @@ final class ScriptOptions {
     @Option(
             names = OUTAGE_START_SECONDS,
             paramLabel = "SECONDS",
-            defaultValue = "10",
-            description = "Start of the outage, in seconds after the start of the run. Default: ${DEFAULT-VALUE}.")
+            defaultValue = "12",
+            description = "Start of the outage, in seconds after the load starts (run-local) or the service"
+                    + " starts (DownstreamMain). Default: ${DEFAULT-VALUE}.")
     long outageStartSeconds;
 
     @Option(
@@ -69,6 +77,17 @@ final class ScriptOptions {
             description = "Share of idempotency keys, from 0 to 1, answered 422 on every attempt that no"
                     + " outage or random failure answers first. Default: ${DEFAULT-VALUE}.")
     double nonRetryableRate;
+
+    /** Default values that switch the outage off, for {@code @Command(defaultValueProvider = ...)}. */
+    static final class NoOutageDefaults implements CommandLine.IDefaultValueProvider {
+        @Override
+        public String defaultValue(ArgSpec argument) {
+            if (argument instanceof OptionSpec option && OUTAGE_SECONDS.equals(option.longestName())) {
+                return "0";
+            }
+            return null;
+        }
+    }
 
     /** Validates the options and returns the script they describe. */
     DownstreamScript script() {

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
  * @param waitingByTier records waiting in the workers' timer stores, by tier topic
  * @param latenessP99MsByTier the highest of the workers' p99 lateness (attempt start minus due time),
  *     in milliseconds, by tier topic; absent for a tier with no attempt yet
+ * @param workers number of workers
  * @param callsInFlight calls the workers have in flight
  * @param pausedWorkers workers that hold their tier partitions paused
  * @param breakerStates for each target, the breaker state each worker reports, by worker id
@@ -28,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 record WorkerStatus(
         Map<String, Long> waitingByTier,
         Map<String, Double> latenessP99MsByTier,
+        int workers,
         int callsInFlight,
         int pausedWorkers,
         Map<String, Map<String, BreakerState>> breakerStates,
@@ -84,7 +86,7 @@ record WorkerStatus(
                 attempts.merge(outcomeOf(counter), (long) counter.count(), Long::sum);
             }
         }
-        return new WorkerStatus(waiting, lateness, inFlight, paused, breakers, attempts);
+        return new WorkerStatus(waiting, lateness, workers.size(), inFlight, paused, breakers, attempts);
     }
 
     private static String outcomeOf(Counter counter) {

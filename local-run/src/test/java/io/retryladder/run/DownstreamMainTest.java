@@ -46,6 +46,14 @@ class DownstreamMainTest {
     }
 
     @Test
+    void serviceHasNoOutageByDefault() {
+        DownstreamMain command = new DownstreamMain(new PrintStream(new ByteArrayOutputStream()));
+        new CommandLine(command).parseArgs();
+
+        assertThat(command.scriptOptions.script().outageDuration()).isZero();
+    }
+
+    @Test
     void invalidOptionIsRejected() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         DownstreamMain command = new DownstreamMain(new PrintStream(new ByteArrayOutputStream()));

@@ -18,7 +18,7 @@ class LiveViewTest {
     @Test
     void ansiViewRedrawsInPlace() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        LiveView view = new LiveView(new PrintStream(bytes, true, StandardCharsets.UTF_8), LiveView.Mode.ANSI);
+        LiveView view = new LiveView(new PrintStream(bytes, true, StandardCharsets.UTF_8), LiveView.Mode.ANSI, 120);
 
         view.show(state(Duration.ofSeconds(3)));
         int firstFrameLines = LiveView.render(state(Duration.ofSeconds(3))).size();
@@ -32,9 +32,34 @@ class LiveViewTest {
     }
 
     @Test
+    void ansiViewCutsLinesToTheTerminalWidth() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        LiveView view = new LiveView(new PrintStream(bytes, true, StandardCharsets.UTF_8), LiveView.Mode.ANSI, 30);
+
+        view.show(state(Duration.ofSeconds(3)));
+
+        List<String> lines = bytes.toString(StandardCharsets.UTF_8)
+                .replace("\u001b[K", "")
+                .replace("\u001b[J", "")
+                .lines()
+                .toList();
+        assertThat(lines)
+                .isNotEmpty()
+                .allSatisfy(line -> assertThat(line.length()).isLessThan(30));
+    }
+
+    @Test
+    void terminalWidthFallsBackWhenUnknown() {
+        assertThat(LiveView.terminalColumns("132")).isEqualTo(132);
+        assertThat(LiveView.terminalColumns(null)).isEqualTo(LiveView.DEFAULT_COLUMNS);
+        assertThat(LiveView.terminalColumns("wide")).isEqualTo(LiveView.DEFAULT_COLUMNS);
+        assertThat(LiveView.terminalColumns("0")).isEqualTo(LiveView.DEFAULT_COLUMNS);
+    }
+
+    @Test
     void plainViewPrintsOneLineEveryFewSeconds() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        LiveView view = new LiveView(new PrintStream(bytes, true, StandardCharsets.UTF_8), LiveView.Mode.PLAIN);
+        LiveView view = new LiveView(new PrintStream(bytes, true, StandardCharsets.UTF_8), LiveView.Mode.PLAIN, 120);
 
         view.show(state(Duration.ofSeconds(1)));
         view.show(state(Duration.ofSeconds(2)));
@@ -75,6 +100,7 @@ class LiveViewTest {
         WorkerStatus workers = new WorkerStatus(
                 waiting,
                 Map.of("retry-1s", 12.6),
+                2,
                 3,
                 0,
                 Map.of("http://127.0.0.1:8090", breaker),
