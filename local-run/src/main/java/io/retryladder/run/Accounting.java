@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * Computes the accounting of a run from what the load generator saw, what the downstream answered
@@ -24,7 +24,8 @@ final class Accounting {
     /**
      * The inputs of the accounting.
      *
-     * @param publishedKeys keys whose first call failed retryably and that Kafka acknowledged in the first tier
+     * @param published keys whose first call failed retryably and that Kafka acknowledged in the first
+     *     tier, each with how its first call failed
      * @param deadLetterReasons for each key of the run in the dead-letter topic, the reason of its first dead letter
      * @param deadLetterRecords dead-letter records of the run, above the key count when a key was dead-lettered twice
      * @param waitingAtWorkers records still in the workers' timer stores
@@ -32,7 +33,7 @@ final class Accounting {
     record Inputs(
             String runId,
             LoadProgress load,
-            Set<String> publishedKeys,
+            Map<String, String> published,
             Map<String, String> failedKeys,
             EffectLedger effects,
             Map<String, String> deadLetterReasons,
@@ -50,7 +51,7 @@ final class Accounting {
         List<String> pending = new ArrayList<>();
         List<String> succeededAndDeadLettered = new ArrayList<>();
         Map<String, Long> deadLetteredByReason = new TreeMap<>();
-        for (String key : inputs.publishedKeys()) {
+        for (String key : inputs.published().keySet()) {
             boolean hasEffect = inputs.effects().effects(key) > 0;
             String reason = inputs.deadLetterReasons().get(key);
             if (hasEffect) {
@@ -69,11 +70,14 @@ final class Accounting {
         }
         List<String> neverPublished = new ArrayList<>();
         for (String key : inputs.deadLetterReasons().keySet()) {
-            if (!inputs.publishedKeys().contains(key)) {
+            if (!inputs.published().containsKey(key)) {
                 neverPublished.add(key);
             }
         }
         List<String> duplicated = inputs.effects().keysWithDuplicateEffects();
+        List<String> duplicatedDetails = sample(duplicated).stream()
+                .map(key -> describeEffects(key, inputs))
+                .toList();
         LoadProgress load = inputs.load();
         return new AccountingReport(
                 inputs.runId(),
@@ -81,7 +85,7 @@ final class Accounting {
                 load.started(),
                 load.succeededAtFirstCall(),
                 load.notRetryable(),
-                inputs.publishedKeys().size(),
+                inputs.published().size(),
                 inputs.failedKeys().size(),
                 load.inFlight(),
                 succeeded,
@@ -94,7 +98,7 @@ final class Accounting {
                 neverPublished.size(),
                 sample(neverPublished),
                 duplicated.size(),
-                sample(duplicated),
+                duplicatedDetails,
                 sample(inputs.failedKeys().keySet()),
                 inputs.deadLetterRecords(),
                 inputs.waitingAtWorkers(),
@@ -103,6 +107,16 @@ final class Accounting {
                 inputs.deadLetterTopic(),
                 inputs.timedOut(),
                 inputs.elapsed());
+    }
+
+    /** Describes the 2xx answers of a key, such as "k (2xx answers to attempts 1, 2; first call: TIMEOUT failure)". */
+    private static String describeEffects(String key, Inputs inputs) {
+        String attempts = inputs.effects().attemptsWithEffect(key).stream()
+                .map(attempt -> attempt == 0 ? "?" : Integer.toString(attempt))
+                .collect(Collectors.joining(", "));
+        String firstCall = inputs.published().get(key);
+        return key + " (2xx answers to attempts " + attempts
+                + (firstCall == null ? "" : "; first call failed: " + firstCall) + ")";
     }
 
     private static List<String> sample(Collection<String> keys) {

@@ -22,6 +22,7 @@ import java.util.Map;
  * @param succeededAndDeadLettered published keys both succeeded and dead-lettered
  * @param deadLettersNeverPublished keys of the run in the dead-letter topic that were never published
  * @param duplicatedEffects keys of the run with more than one 2xx answer at the downstream
+ * @param duplicatedEffectsSample up to five of those keys, each with the attempts answered 2xx
  * @param deadLetterRecords dead-letter records of the run; more than {@code deadLettered} when a key repeats
  * @param waitingAtWorkers records still in the workers' timer stores
  */

@@ -35,6 +35,8 @@ public final class DownstreamServer implements AutoCloseable {
 
     /** Header that carries the idempotency key of a call. */
     public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    /** Header that carries the attempt number of a call: 1 for the first call, which the publisher makes. */
+    public static final String ATTEMPT = "Retry-Attempt";
     /** Path answered 200 for health checks, outside the counts. */
     public static final String HEALTH_PATH = "/health";
 
@@ -141,9 +143,9 @@ public final class DownstreamServer implements AutoCloseable {
             try {
                 if (error != null) {
                     log.warn("The responder failed for key {}; answering 500", request.idempotencyKey(), error);
-                    reply(exchange, Reply.text(500, "The downstream failed: " + error), request.idempotencyKey());
+                    reply(exchange, Reply.text(500, "The downstream failed: " + error), request);
                 } else {
-                    reply(exchange, answer, request.idempotencyKey());
+                    reply(exchange, answer, request);
                 }
             } finally {
                 inFlight.decrementAndGet();
@@ -151,17 +153,22 @@ public final class DownstreamServer implements AutoCloseable {
         });
     }
 
-    private void reply(HttpExchange exchange, Reply reply, String idempotencyKey) {
+    /**
+     * Sends {@code reply}, counting it first when it answers a counted {@code request}; null for a
+     * health check.
+     */
+    private void reply(HttpExchange exchange, Reply reply, Request request) {
+        String idempotencyKey = request == null ? null : request.idempotencyKey();
         try {
             reply.headers()
                     .forEach((name, values) -> exchange.getResponseHeaders().put(name, values));
-            if (idempotencyKey != null) {
+            if (request != null) {
                 answersByStatus
                         .computeIfAbsent(reply.status(), status -> new LongAdder())
                         .increment();
-                if (reply.status() / 100 == 2) {
-                    effects.record(idempotencyKey);
-                }
+            }
+            if (idempotencyKey != null && reply.status() / 100 == 2) {
+                effects.record(idempotencyKey, request.attempt());
             }
             byte[] body = reply.body();
             exchange.sendResponseHeaders(reply.status(), body.length == 0 ? -1 : body.length);
@@ -187,7 +194,16 @@ public final class DownstreamServer implements AutoCloseable {
                 exchange.getRequestURI(),
                 Map.copyOf(exchange.getRequestHeaders()),
                 body,
-                exchange.getRequestHeaders().getFirst(IDEMPOTENCY_KEY));
+                exchange.getRequestHeaders().getFirst(IDEMPOTENCY_KEY),
+                parseAttempt(exchange.getRequestHeaders().getFirst(ATTEMPT)));
+    }
+
+    private static int parseAttempt(String value) {
+        try {
+            return value == null ? 0 : Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     static ThreadFactory daemonThreads(String name) {
@@ -215,9 +231,15 @@ public final class DownstreamServer implements AutoCloseable {
      * @param uri the request target: path and query
      * @param headers request headers; the JDK server capitalizes the first letter of each name
      * @param idempotencyKey the {@value #IDEMPOTENCY_KEY} header, or null when absent
+     * @param attempt the {@value #ATTEMPT} header, or 0 when absent or not a number
      */
     public record Request(
-            String method, URI uri, Map<String, List<String>> headers, byte[] body, String idempotencyKey) {}
+            String method,
+            URI uri,
+            Map<String, List<String>> headers,
+            byte[] body,
+            String idempotencyKey,
+            int attempt) {}
 
     /** An answer to one call. */
     public record Reply(int status, Map<String, List<String>> headers, byte[] body) {

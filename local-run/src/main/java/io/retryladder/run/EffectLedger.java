@@ -4,33 +4,45 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Effects at the downstream: for each idempotency key, the number of calls answered with a 2xx
- * status. A service that did not deduplicate by key would apply each of those calls, so a count
- * above one is a duplicated effect. Thread-safe.
+ * Effects at the downstream: for each idempotency key, the calls answered with a 2xx status. A
+ * service that did not deduplicate by key would apply each of those calls, so more than one is a
+ * duplicated effect. Thread-safe.
  */
 public final class EffectLedger {
 
-    private final Map<String, AtomicInteger> effectsByKey = new ConcurrentHashMap<>();
+    /** For each key, the attempt number of each 2xx answer, in the order they were sent. */
+    private final Map<String, List<Integer>> attemptsByKey = new ConcurrentHashMap<>();
 
-    /** Records one 2xx answer for {@code idempotencyKey}. */
-    void record(String idempotencyKey) {
-        effectsByKey.computeIfAbsent(idempotencyKey, key -> new AtomicInteger()).incrementAndGet();
+    /**
+     * Records one 2xx answer for {@code idempotencyKey}.
+     *
+     * @param attempt the call's Retry-Attempt header (1 for the first call), or 0 when it had none
+     */
+    void record(String idempotencyKey, int attempt) {
+        attemptsByKey.merge(idempotencyKey, List.of(attempt), (earlier, added) -> {
+            List<Integer> all = new ArrayList<>(earlier);
+            all.addAll(added);
+            return List.copyOf(all);
+        });
     }
 
     /** Returns the number of 2xx answers for {@code idempotencyKey}, 0 when there was none. */
     public int effects(String idempotencyKey) {
-        AtomicInteger count = effectsByKey.get(idempotencyKey);
-        return count == null ? 0 : count.get();
+        return attemptsWithEffect(idempotencyKey).size();
+    }
+
+    /** Returns the attempt numbers of the 2xx answers for {@code idempotencyKey}, in the order they were sent. */
+    public List<Integer> attemptsWithEffect(String idempotencyKey) {
+        return attemptsByKey.getOrDefault(idempotencyKey, List.of());
     }
 
     /** Returns the keys with more than one 2xx answer. */
     public List<String> keysWithDuplicateEffects() {
         List<String> keys = new ArrayList<>();
-        effectsByKey.forEach((key, count) -> {
-            if (count.get() > 1) {
+        attemptsByKey.forEach((key, attempts) -> {
+            if (attempts.size() > 1) {
                 keys.add(key);
             }
         });
@@ -39,6 +51,6 @@ public final class EffectLedger {
 
     /** Returns the number of keys with at least one 2xx answer. */
     public int keysWithEffects() {
-        return effectsByKey.size();
+        return attemptsByKey.size();
     }
 }

@@ -7,7 +7,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -38,7 +37,9 @@ final class LoadGenerator implements AutoCloseable {
     private final AtomicLong started = new AtomicLong();
     private final AtomicLong succeededAtFirstCall = new AtomicLong();
     private final AtomicLong notRetryable = new AtomicLong();
-    private final Set<String> publishedKeys = ConcurrentHashMap.newKeySet();
+    /** For each published key, how its first call failed, such as "HTTP 503" or "TIMEOUT failure". */
+    private final Map<String, String> published = new ConcurrentHashMap<>();
+
     private final Map<String, String> failedKeys = new ConcurrentHashMap<>();
     private final Thread pacer;
     private volatile boolean stopped;
@@ -73,9 +74,12 @@ final class LoadGenerator implements AutoCloseable {
         return finishedAtNanos;
     }
 
-    /** Returns the keys whose first call failed retryably and which Kafka acknowledged in the first tier. */
-    Set<String> publishedKeys() {
-        return Set.copyOf(publishedKeys);
+    /**
+     * Returns the keys whose first call failed retryably and which Kafka acknowledged in the first
+     * tier, each with how its first call failed, such as "HTTP 503" or "TIMEOUT failure".
+     */
+    Map<String, String> published() {
+        return Map.copyOf(published);
     }
 
     /** Returns the keys whose call or publication failed, with the error; none of them entered the pipeline. */
@@ -89,7 +93,7 @@ final class LoadGenerator implements AutoCloseable {
                 started.get(),
                 succeededAtFirstCall.get(),
                 notRetryable.get(),
-                publishedKeys.size(),
+                published.size(),
                 failedKeys.size(),
                 MAX_IN_FLIGHT - inFlight.availablePermits());
     }
@@ -153,7 +157,7 @@ final class LoadGenerator implements AutoCloseable {
         switch (result.outcome()) {
             case SUCCEEDED -> succeededAtFirstCall.incrementAndGet();
             case NOT_RETRYABLE -> notRetryable.incrementAndGet();
-            case PUBLISHED -> publishedKeys.add(key);
+            case PUBLISHED -> published.put(key, result.failure().describe());
         }
     }
 

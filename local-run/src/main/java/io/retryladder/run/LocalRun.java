@@ -162,7 +162,7 @@ final class LocalRun implements AutoCloseable {
         return Accounting.compute(new Accounting.Inputs(
                 directory.runId(),
                 load.progress(),
-                load.publishedKeys(),
+                load.published(),
                 load.failedKeys(),
                 stack.downstream().effects(),
                 deadLetters.reasonsByKey(),

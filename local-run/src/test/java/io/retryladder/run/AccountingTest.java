@@ -18,9 +18,9 @@ class AccountingTest {
 
     @Test
     void accountingHoldsWhenEveryPublishedKeyEndsOnce() {
-        effects.record("first-call-ok");
-        effects.record("p1");
-        effects.record("p2");
+        effects.record("first-call-ok", 1);
+        effects.record("p1", 2);
+        effects.record("p2", 2);
         deadLetters.put("p3", "ATTEMPTS_EXHAUSTED");
         deadLetters.put("p4", "NON_RETRYABLE");
 
@@ -38,7 +38,7 @@ class AccountingTest {
 
     @Test
     void pendingKeyFailsTheAccounting() {
-        effects.record("p1");
+        effects.record("p1", 2);
 
         AccountingReport report = compute(Set.of("p1", "p2"), false);
 
@@ -63,20 +63,21 @@ class AccountingTest {
 
     @Test
     void duplicatedEffectFailsTheAccounting() {
-        effects.record("p1");
-        effects.record("p1");
+        effects.record("p1", 1);
+        effects.record("p1", 2);
 
         AccountingReport report = compute(Set.of("p1"), false);
 
         assertThat(report.duplicatedEffects()).isEqualTo(1);
-        assertThat(report.duplicatedEffectsSample()).containsExactly("p1");
+        assertThat(report.duplicatedEffectsSample())
+                .containsExactly("p1 (2xx answers to attempts 1, 2; first call failed: HTTP 500)");
         assertThat(failed(report)).containsExactly("effects duplicated at the downstream");
     }
 
     @Test
     void duplicatedEffectOfAFirstCallFailsTheAccounting() {
-        effects.record("first-call-ok");
-        effects.record("first-call-ok");
+        effects.record("first-call-ok", 1);
+        effects.record("first-call-ok", 1);
 
         AccountingReport report = compute(Set.of(), false);
 
@@ -85,7 +86,7 @@ class AccountingTest {
 
     @Test
     void keySucceededAndDeadLetteredFailsTheAccounting() {
-        effects.record("p1");
+        effects.record("p1", 2);
         deadLetters.put("p1", "ATTEMPTS_EXHAUSTED");
 
         AccountingReport report = compute(Set.of("p1"), false);
@@ -131,10 +132,12 @@ class AccountingTest {
 
     private Accounting.Inputs inputs(
             LoadProgress load, Set<String> published, Map<String, String> failed, boolean timedOut) {
+        Map<String, String> firstCallFailures = new HashMap<>();
+        published.forEach(key -> firstCallFailures.put(key, "HTTP 500"));
         return new Accounting.Inputs(
                 "run-test",
                 load,
-                published,
+                firstCallFailures,
                 failed,
                 effects,
                 deadLetters,

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -20,6 +21,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 class DownstreamServerTest {
+
+    /** Attempt number of the last call made for each key. */
+    private final Map<String, Integer> attempts = new HashMap<>();
 
     private final HttpClient client = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -37,6 +41,7 @@ class DownstreamServerTest {
             assertThat(server.effects().effects("b")).isEqualTo(2);
             assertThat(server.effects().effects("c")).isZero();
             assertThat(server.effects().keysWithDuplicateEffects()).containsExactly("b");
+            assertThat(server.effects().attemptsWithEffect("b")).containsExactly(1, 2);
             assertThat(server.effects().keysWithEffects()).isEqualTo(2);
             assertThat(server.calls()).isEqualTo(3);
             assertThat(server.answersByStatus()).isEqualTo(Map.of(200, 3L));
@@ -125,6 +130,7 @@ class DownstreamServerTest {
             assertThat(forwarded.method()).isEqualTo("POST");
             assertThat(forwarded.uri().toString()).isEqualTo("/api/orders?region=eu");
             assertThat(forwarded.idempotencyKey()).isEqualTo("k1");
+            assertThat(forwarded.attempt()).isEqualTo(1);
             assertThat(new String(forwarded.body())).isEqualTo("{\"order\":\"k1\"}");
         }
     }
@@ -151,9 +157,11 @@ class DownstreamServerTest {
     }
 
     private HttpResponse<String> post(URI base, String path, String key) throws IOException, InterruptedException {
+        int attempt = attempts.merge(key, 1, Integer::sum);
         HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
                 .timeout(Duration.ofSeconds(10))
                 .header("Idempotency-Key", key)
+                .header("Retry-Attempt", Integer.toString(attempt))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"order\":\"" + key + "\"}"))
                 .build();
         return client.send(request, HttpResponse.BodyHandlers.ofString());
