@@ -101,6 +101,12 @@ public final class BenchMain implements Callable<Integer> {
                     + " worker's adaptive rate back off).")
     int failureStatus = 500;
 
+    @Option(
+            names = "--warm-up-operations",
+            description = "Operations sent through each system, and not counted, before each trial's"
+                    + " measurement (default: 200).")
+    int warmUpOperations = 200;
+
     @Option(names = "--worker-heap-mb", description = "-Xmx of the worker JVM in MiB (default: 256).")
     int workerHeapMb = 256;
 
@@ -238,6 +244,7 @@ public final class BenchMain implements Callable<Integer> {
                 partitions,
                 new Criteria(maxP99Ms, lagToleranceSeconds, 0.95, Duration.ofSeconds(drainMarginSeconds)),
                 failureStatus,
+                warmUpOperations,
                 brokerHeapMb,
                 ceilingRecords,
                 ceilingThreads,
@@ -341,6 +348,7 @@ public final class BenchMain implements Callable<Integer> {
         settings.put("lagToleranceSeconds", lagToleranceSeconds);
         settings.put("drainMarginSeconds", drainMarginSeconds);
         settings.put("failureStatus", failureStatus);
+        settings.put("warmUpOperations", warmUpOperations);
         settings.put("brokerHeapMb", brokerHeapMb);
         settings.put("ceilingRecords", ceilingRecords);
         settings.put("ceilingThreads", ceilingThreads);

@@ -3,6 +3,7 @@ package io.retryladder.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -49,6 +50,7 @@ public final class CeilingCopierMain {
         int partitions = Integer.parseInt(args[4]);
         int threads = Integer.parseInt(args[5]);
         long records = Long.parseLong(args[6]);
+
         AtomicLong copied = new AtomicLong();
         AtomicLong firstReadNanos = new AtomicLong();
         AtomicLong lastCommitNanos = new AtomicLong();
@@ -67,13 +69,18 @@ public final class CeilingCopierMain {
         for (Thread thread : workers) {
             thread.join();
         }
+
         if (copied.get() < records) {
             System.err.println("Copied only " + copied.get() + " of " + records + " records within "
                     + GIVE_UP_AFTER.toMinutes() + " minutes");
             System.exit(1);
         }
+
         long elapsedMs = (lastCommitNanos.get() - firstReadNanos.get()) / 1_000_000;
-        Files.writeString(Path.of(args[7]), copied.get() + " " + elapsedMs + "\n");
+        Path result = Path.of(args[7]);
+        Path partial = result.resolveSibling(result.getFileName() + ".partial");
+        Files.writeString(partial, copied.get() + " " + elapsedMs + "\n");
+        Files.move(partial, result, StandardCopyOption.ATOMIC_MOVE);
         Thread.sleep(GIVE_UP_AFTER.toMillis());
     }
 

@@ -30,8 +30,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The benchmark harness. The broker runs in its own JVM ({@link BrokerMain}); the downstream, the
- * publishers and the dead-letter readers run in this JVM; each system under test and the ceiling
+ * The benchmark harness. The broker runs in its own JVM ({@link BrokerMain}). The downstream, the
+ * publishers and the dead-letter readers run in this JVM. Each system under test and the ceiling
  * copier run in a JVM of their own, started and stopped per trial.
  */
 public final class Harness implements AutoCloseable {
@@ -64,7 +64,8 @@ public final class Harness implements AutoCloseable {
             broker.close();
             throw e;
         }
-        this.runner = new TrialRunner(admin, currentRecorder, settings.criteria(), settings.failureStatus());
+        this.runner = new TrialRunner(
+                admin, currentRecorder, settings.criteria(), settings.failureStatus(), settings.warmUpOperations());
         log.info("Broker at {} (process {}), downstream at {}", bootstrapServers, broker.pid(), downstream.baseUrl());
     }
 
@@ -159,8 +160,6 @@ public final class Harness implements AutoCloseable {
                 }
                 Thread.sleep(200);
             }
-            // The copier writes the file once and then only waits, so a short pause sees it complete.
-            Thread.sleep(200);
             ProcSample end = copier.sample();
             String[] result = Files.readString(resultFile).strip().split(" ");
             long copied = Long.parseLong(result[0]);

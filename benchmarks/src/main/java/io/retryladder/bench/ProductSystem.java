@@ -187,7 +187,16 @@ public final class ProductSystem implements SystemUnderTest {
 
         @Override
         public void publish(long index) {
-            String key = Workload.key(trial.trialId(), index);
+            send(Workload.key(trial.trialId(), index), index);
+        }
+
+        @Override
+        public void publishWarmUp(long index) {
+            send(Workload.warmUpKey(trial.trialId(), index), -1);
+        }
+
+        /** Publishes the operation with this key; {@code index} -1 records nothing. */
+        private void send(String key, long index) {
             Operation operation = Operation.http("POST", trial.downstreamUrl() + "/operations")
                     .idempotencyKey(key)
                     .header("Content-Type", "application/json")
@@ -201,7 +210,7 @@ public final class ProductSystem implements SystemUnderTest {
                         unacknowledged.release();
                         if (error != null) {
                             failures.incrementAndGet();
-                        } else {
+                        } else if (index >= 0) {
                             recorder.onPublishAcknowledged(System.currentTimeMillis() - startMs);
                             recorder.onEnvelopeDue(index, result.dueAt().toEpochMilli());
                         }

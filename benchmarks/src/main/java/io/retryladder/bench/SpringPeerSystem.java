@@ -157,7 +157,15 @@ public final class SpringPeerSystem implements SystemUnderTest {
 
         @Override
         public void publish(long index) {
-            String key = Workload.key(trial.trialId(), index);
+            send(Workload.key(trial.trialId(), index), true);
+        }
+
+        @Override
+        public void publishWarmUp(long index) {
+            send(Workload.warmUpKey(trial.trialId(), index), false);
+        }
+
+        private void send(String key, boolean recorded) {
             unacknowledged.acquireUninterruptibly();
             long startMs = System.currentTimeMillis();
             producer.send(
@@ -167,7 +175,7 @@ public final class SpringPeerSystem implements SystemUnderTest {
                         unacknowledged.release();
                         if (error != null) {
                             failures.incrementAndGet();
-                        } else {
+                        } else if (recorded) {
                             recorder.onPublishAcknowledged(System.currentTimeMillis() - startMs);
                         }
                     });

@@ -13,9 +13,10 @@ import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
 /**
- * What the downstream and the dead-letter topic saw during one trial: every call with its attempt
- * and lateness, duplicate calls, and when each key became terminal (answered 2xx, or written to the
- * dead-letter topic). It also decides each call's answer from the workload. Thread-safe.
+ * The record of one trial as the downstream and the dead-letter topic saw it: every call with its
+ * attempt and lateness, duplicate calls, and when each key became terminal (a 2xx response, or a
+ * record in the dead-letter topic). It also decides each call's response from the workload.
+ * Thread-safe.
  */
 public final class TrialRecorder {
 
@@ -38,6 +39,7 @@ public final class TrialRecorder {
     private final AtomicLong calls = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong strayCalls = new AtomicLong();
+    private final AtomicLong warmUpCalls = new AtomicLong();
     private final AtomicLong lastTerminalAtMs = new AtomicLong();
     private final AtomicLong firstCallAtMs = new AtomicLong(Long.MAX_VALUE);
     private final AtomicLong lastCallAtMs = new AtomicLong();
@@ -69,8 +71,12 @@ public final class TrialRecorder {
         return operations;
     }
 
-    /** Records a call and returns its answer after the downstream's fixed latency. */
+    /** Records a call and returns its response, sent after the downstream's fixed latency. */
     public Response onCall(Call call) {
+        if (Workload.isWarmUp(call.idempotencyKey())) {
+            warmUpCalls.incrementAndGet();
+            return Response.ok().after(latency);
+        }
         long index = Workload.indexOf(trialId, call.idempotencyKey());
         if (index < 0 || index >= operations) {
             strayCalls.incrementAndGet();
@@ -160,6 +166,18 @@ public final class TrialRecorder {
 
     public long strayCalls() {
         return strayCalls.get();
+    }
+
+    /** Waits until the downstream has seen {@code expected} warm-up calls; returns false on timeout. */
+    public boolean awaitWarmUp(long expected, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (warmUpCalls.get() < expected) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(50);
+        }
+        return true;
     }
 
     /** Returns when the last key became terminal, in epoch milliseconds, or 0 when none did. */

@@ -3,7 +3,7 @@ package io.retryladder.bench;
 import java.util.Map;
 
 /**
- * How the harness runs the product's worker.
+ * The settings with which the harness runs the product's worker.
  *
  * @param heapMb the worker JVM's -Xmx, in MiB
  * @param streamThreads num.stream.threads

@@ -13,6 +13,8 @@ public final class Workload {
     /** The attempt number at which no attempt succeeds. */
     public static final int NEVER = Integer.MAX_VALUE;
 
+    private static final String WARM_UP_PREFIX = "warm-up-";
+
     /** The last attempt: the first call plus one from each of the three tiers. */
     public static final int MAX_ATTEMPTS = 4;
 
@@ -52,6 +54,16 @@ public final class Workload {
     /** Returns the idempotency key of operation {@code index} of a trial. */
     public static String key(String trialId, long index) {
         return trialId + "-" + index;
+    }
+
+    /** Returns the idempotency key of warm-up operation {@code index} of a trial. */
+    public static String warmUpKey(String trialId, long index) {
+        return WARM_UP_PREFIX + trialId + "-" + index;
+    }
+
+    /** Returns whether a key belongs to a warm-up operation, which succeeds at attempt 2. */
+    public static boolean isWarmUp(String key) {
+        return key != null && key.startsWith(WARM_UP_PREFIX);
     }
 
     /** Returns the key index of a key of this trial, or -1 when the key belongs to another trial. */

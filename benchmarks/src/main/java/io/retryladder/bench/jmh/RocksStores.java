@@ -18,8 +18,8 @@ import org.rocksdb.WriteOptions;
 
 /**
  * A RocksDB instance opened with the options Kafka Streams 4.4's RocksDBStore uses for a persistent
- * key-value store: 16 MiB write buffers (3 of them), a 50 MiB LRU block cache, 4 KiB blocks, a bloom
- * filter, no compression and universal compaction. Writes skip the write-ahead log, because the
+ * key-value store. Those are 16 MiB write buffers (3 of them), a 50 MiB LRU block cache, 4 KiB
+ * blocks, a bloom filter, no compression and universal compaction. Writes skip the write-ahead log, because the
  * changelog topic makes the store durable.
  */
 final class RocksStores implements AutoCloseable {

@@ -73,7 +73,7 @@ public class PeerConfiguration extends RetryTopicConfigurationSupport {
                 new ByteArraySerializer()));
     }
 
-    /** The scheduler that resumes partitions paused for a back-off; retry topics need one. */
+    /** Creates the scheduler that resumes partitions paused for a back-off, which retry topics need. */
     @Bean
     public ThreadPoolTaskScheduler taskScheduler() {
         ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();

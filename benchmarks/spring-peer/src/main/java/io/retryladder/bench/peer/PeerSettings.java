@@ -28,7 +28,7 @@ public record PeerSettings(
         int partitions,
         Path readyFile) {
 
-    /** How the peer's error handler is set up. */
+    /** The setup of the peer's error handler. */
     public enum Mode {
         /** Spring's defaults: the error handler seeks back after each back-off pause. */
         DEFAULT,

@@ -21,7 +21,7 @@ import org.springframework.kafka.retrytopic.TopicSuffixingStrategy;
 /**
  * The peer's listener: the same ladder as the product (1 s, 4 s, 16 s, then the dead-letter topic)
  * with Spring's non-blocking retries. Each attempt calls the downstream synchronously and throws on
- * a non-2xx answer, which makes Spring forward the record to the next retry topic.
+ * a non-2xx response, which makes Spring forward the record to the next retry topic.
  *
  * <p>Attempt 1, read from the main topic, counts as failed without a call, as the product's
  * publisher records the first failure without calling: the benchmark lets the service's own first
