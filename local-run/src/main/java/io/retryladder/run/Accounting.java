@@ -10,7 +10,7 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * Computes the accounting of a run from what the load generator saw, what the downstream answered
+ * Computes the accounting of a run from what the load generator saw, what the downstream responded
  * and what the dead-letter topic holds. Every count is of idempotency keys, so a key counted twice by
  * one source still counts once.
  */
@@ -18,6 +18,9 @@ final class Accounting {
 
     /** Keys listed in the report when a check fails. */
     static final int SAMPLE_SIZE = 5;
+
+    /** How {@link io.retryladder.producer.Failure#describe} names a call that timed out. */
+    static final String FIRST_CALL_TIMEOUT = "TIMEOUT failure";
 
     private Accounting() {}
 
@@ -68,16 +71,22 @@ final class Accounting {
                 pending.add(key);
             }
         }
+
         List<String> neverPublished = new ArrayList<>();
         for (String key : inputs.deadLetterReasons().keySet()) {
             if (!inputs.published().containsKey(key)) {
                 neverPublished.add(key);
             }
         }
+
         List<String> duplicated = inputs.effects().keysWithDuplicateEffects();
+        long duplicatedAfterTimeout = duplicated.stream()
+                .filter(key -> firstCallTimedOut(key, inputs))
+                .count();
         List<String> duplicatedDetails = sample(duplicated).stream()
                 .map(key -> describeEffects(key, inputs))
                 .toList();
+
         LoadProgress load = inputs.load();
         return new AccountingReport(
                 inputs.runId(),
@@ -99,6 +108,7 @@ final class Accounting {
                 sample(neverPublished),
                 duplicated.size(),
                 duplicatedDetails,
+                duplicatedAfterTimeout,
                 sample(inputs.failedKeys().keySet()),
                 inputs.deadLetterRecords(),
                 inputs.waitingAtWorkers(),
@@ -109,14 +119,20 @@ final class Accounting {
                 inputs.elapsed());
     }
 
-    /** Describes the 2xx answers of a key, such as "k (2xx answers to attempts 1, 2; first call: TIMEOUT failure)". */
+    /** Describes the 2xx responses of a key, such as "k (2xx responses to attempts 1, 2; first call: TIMEOUT failure)". */
     private static String describeEffects(String key, Inputs inputs) {
         String attempts = inputs.effects().attemptsWithEffect(key).stream()
                 .map(attempt -> attempt == 0 ? "?" : Integer.toString(attempt))
                 .collect(Collectors.joining(", "));
         String firstCall = inputs.published().get(key);
-        return key + " (2xx answers to attempts " + attempts
+        return key + " (2xx responses to attempts " + attempts
                 + (firstCall == null ? "" : "; first call failed: " + firstCall) + ")";
+    }
+
+    /** Returns whether the first call of {@code key} timed out at the caller but got a 2xx response at the downstream. */
+    private static boolean firstCallTimedOut(String key, Inputs inputs) {
+        return FIRST_CALL_TIMEOUT.equals(inputs.published().get(key))
+                && inputs.effects().attemptsWithEffect(key).contains(1);
     }
 
     private static List<String> sample(Collection<String> keys) {

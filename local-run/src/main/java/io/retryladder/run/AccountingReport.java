@@ -11,18 +11,20 @@ import java.util.Map;
  * with the definition of each term.
  *
  * @param called operations whose first call was made
- * @param succeededAtFirstCall first calls answered below 400; nothing was published
+ * @param succeededAtFirstCall first calls with a response below 400; nothing was published
  * @param notRetryable first calls that failed in a way not worth retrying; nothing was published
  * @param published keys whose first call failed retryably and that Kafka acknowledged in the first tier
  * @param failedToPublish keys neither completed nor acknowledged by Kafka
  * @param firstCallsInFlight first calls whose outcome was not known when the report was made
- * @param succeeded published keys with at least one 2xx answer at the downstream
+ * @param succeeded published keys with at least one 2xx response at the downstream
  * @param deadLettered published keys in the dead-letter topic, read with read_committed
  * @param pending published keys neither succeeded nor dead-lettered
  * @param succeededAndDeadLettered published keys both succeeded and dead-lettered
  * @param deadLettersNeverPublished keys of the run in the dead-letter topic that were never published
- * @param duplicatedEffects keys of the run with more than one 2xx answer at the downstream
- * @param duplicatedEffectsSample up to five of those keys, each with the attempts answered 2xx
+ * @param duplicatedEffects keys of the run with more than one 2xx response at the downstream
+ * @param duplicatedEffectsSample up to five of those keys, each with the attempts that got a 2xx response
+ * @param duplicatedAfterFirstCallTimeout duplicated keys whose first call got a 2xx response at the
+ *     downstream after the caller had timed out, so the caller published it and a worker called again
  * @param deadLetterRecords dead-letter records of the run; more than {@code deadLettered} when a key repeats
  * @param waitingAtWorkers records still in the workers' timer stores
  */
@@ -46,6 +48,7 @@ record AccountingReport(
         List<String> deadLettersNeverPublishedSample,
         long duplicatedEffects,
         List<String> duplicatedEffectsSample,
+        long duplicatedAfterFirstCallTimeout,
         List<String> failedToPublishSample,
         long deadLetterRecords,
         long waitingAtWorkers,
@@ -98,13 +101,14 @@ record AccountingReport(
         List<String> lines = new ArrayList<>();
         lines.add("Accounting of " + runId + " (counts are of idempotency keys)");
         lines.add(row("operations called", called, "each with a unique idempotency key"));
-        lines.add(row("  succeeded at the first call", succeededAtFirstCall, "answered below 400; nothing published"));
+        lines.add(row("  succeeded at the first call", succeededAtFirstCall, "response below 400; nothing published"));
         lines.add(
-                row("  not retryable at the first call", notRetryable, "answered 4xx such as 422; nothing published"));
+                row("  not retryable at the first call", notRetryable, "4xx response such as 422; nothing published"));
         lines.add(row("  published", published, "first call failed retryably; Kafka acknowledged it in " + firstTier));
         lines.add(row("  failed to publish", failedToPublish, "neither completed nor acknowledged by Kafka"));
+
         lines.add(row("published", published, ""));
-        lines.add(row("  succeeded", succeeded, "published keys with a 2xx answer at the downstream"));
+        lines.add(row("  succeeded", succeeded, "published keys with a 2xx response at the downstream"));
         lines.add(row(
                 "  dead-lettered",
                 deadLettered,
@@ -117,11 +121,18 @@ record AccountingReport(
         if (waitingAtWorkers > 0) {
             lines.add("  (" + waitingAtWorkers + " records still wait in the workers' timer stores)");
         }
+
+        if (duplicatedEffects > 0) {
+            lines.add("  (" + duplicatedAfterFirstCallTimeout + " of the " + duplicatedEffects + " keys with duplicated"
+                    + " effects got a 2xx response to a first call that had timed out at the caller; an idempotent"
+                    + " downstream deduplicates those by key)");
+        }
         lines.add("Checks");
         for (Check check : checks()) {
             lines.add(String.format(
                     Locale.ROOT, "  %-6s %-52s %s", check.passed() ? "[ok]" : "[FAIL]", check.name(), check.detail()));
         }
+
         lines.add("Lateness p99 (attempt start minus due time, highest of the workers): " + lateness());
         lines.add("Elapsed " + LiveView.formatElapsed(elapsed));
         lines.add(verdict());

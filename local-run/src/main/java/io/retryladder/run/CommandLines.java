@@ -13,7 +13,7 @@ final class CommandLines {
     private CommandLines() {}
 
     /**
-     * Returns a command line that prints to {@code out} and {@code err}, and answers invalid options
+     * Returns a command line that prints to {@code out} and {@code err}, and reports invalid options
      * with the error, spelling suggestions and a pointer to --help rather than the whole usage text.
      */
     static CommandLine of(Object command, PrintStream out, PrintStream err) {

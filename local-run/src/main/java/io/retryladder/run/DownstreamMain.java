@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
         defaultValueProvider = ScriptOptions.NoOutageDefaults.class,
         description = {
             "Serves the scripted sample downstream over HTTP until it receives SIGTERM or SIGINT.",
-            "Every path is answered by the script, except GET /health, which is answered 200."
+            "The script decides the response to every path except GET /health, which always gets 200."
         })
 public final class DownstreamMain implements Callable<Integer> {
 
@@ -128,9 +128,9 @@ public final class DownstreamMain implements Callable<Integer> {
         long calls = server.calls();
         if (calls != lastCalls) {
             log.info(
-                    "{} calls, answers by status {}, {} in flight, {} keys with more than one 2xx answer",
+                    "{} calls, responses by status {}, {} in flight, {} keys with more than one 2xx response",
                     calls,
-                    server.answersByStatus(),
+                    server.responsesByStatus(),
                     server.callsInFlight(),
                     server.effects().keysWithDuplicateEffects().size());
         }

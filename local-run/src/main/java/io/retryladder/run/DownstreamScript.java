@@ -5,25 +5,25 @@ import java.time.Duration;
 import java.util.function.DoubleSupplier;
 
 /**
- * The scripted answers of the sample downstream. Each call is decided in this order:
+ * The scripted responses of the sample downstream. Each call is decided in this order:
  *
  * <ol>
- *   <li>during the outage window, every call is answered 503;
+ *   <li>during the outage window, every call gets a 503 response;
  *   <li>otherwise a share of calls, drawn at random per call, fails with the failure status;
- *   <li>otherwise calls whose idempotency key falls in the non-retryable share are answered 422, on
+ *   <li>otherwise calls whose idempotency key falls in the non-retryable share get a 422 response, on
  *       every attempt, because the share is decided by a hash of the key;
- *   <li>every other call is answered 200.
+ *   <li>every other call gets a 200 response.
  * </ol>
  *
- * <p>Every answer is sent after the same latency. Immutable and thread-safe when the random source
+ * <p>Every response is sent after the same latency. Immutable and thread-safe when the random source
  * is.
  *
- * @param failureRate share of calls, between 0 and 1, answered with {@code failureStatus}
+ * @param failureRate share of calls, between 0 and 1, that get a {@code failureStatus} response
  * @param failureStatus status of a random failure, 400 to 599
- * @param latency delay of every answer
+ * @param latency delay of every response
  * @param outageStart start of the outage window, measured from the start of the run
  * @param outageDuration length of the outage window; zero means no outage
- * @param nonRetryableRate share of idempotency keys, between 0 and 1, answered 422
+ * @param nonRetryableRate share of idempotency keys, between 0 and 1, that get a 422 response
  */
 public record DownstreamScript(
         double failureRate,
@@ -33,9 +33,9 @@ public record DownstreamScript(
         Duration outageDuration,
         double nonRetryableRate) {
 
-    /** Status of every answer during the outage window. */
+    /** Status of every response during the outage window. */
     public static final int OUTAGE_STATUS = 503;
-    /** Status of every answer to a key in the non-retryable share, unless an outage or failure comes first. */
+    /** Status of every response to a key in the non-retryable share, unless an outage or failure comes first. */
     public static final int NON_RETRYABLE_STATUS = 422;
 
     public DownstreamScript {
@@ -50,30 +50,30 @@ public record DownstreamScript(
         requireNotNegative("outageDuration", outageDuration);
     }
 
-    /** Returns a script that answers every call 200 at once. */
+    /** Returns a script that responds 200 to every call at once. */
     public static DownstreamScript alwaysSucceeds() {
         return new DownstreamScript(0, 500, Duration.ZERO, Duration.ZERO, Duration.ZERO, 0);
     }
 
     /**
-     * Decides the answer to one call.
+     * Decides the response to one call.
      *
      * @param idempotencyKey the call's Idempotency-Key header, or null when it has none
      * @param sinceStart time from the start of the run to the arrival of the call; negative before
      *     the run starts, which is outside any outage
      * @param random source of the per-call draw against the failure rate, uniform in [0, 1)
      */
-    public Answer answer(String idempotencyKey, Duration sinceStart, DoubleSupplier random) {
+    public Decision decide(String idempotencyKey, Duration sinceStart, DoubleSupplier random) {
         if (inOutage(sinceStart)) {
-            return new Answer(OUTAGE_STATUS, latency, Cause.OUTAGE);
+            return new Decision(OUTAGE_STATUS, latency, Cause.OUTAGE);
         }
         if (failureRate > 0 && random.getAsDouble() < failureRate) {
-            return new Answer(failureStatus, latency, Cause.FAILURE_RATE);
+            return new Decision(failureStatus, latency, Cause.FAILURE_RATE);
         }
         if (isNonRetryable(idempotencyKey)) {
-            return new Answer(NON_RETRYABLE_STATUS, latency, Cause.NON_RETRYABLE_KEY);
+            return new Decision(NON_RETRYABLE_STATUS, latency, Cause.NON_RETRYABLE_KEY);
         }
-        return new Answer(200, latency, Cause.SUCCESS);
+        return new Decision(200, latency, Cause.SUCCESS);
     }
 
     /** Returns whether {@code sinceStart} falls in the outage window [start, start + duration). */
@@ -84,7 +84,7 @@ public record DownstreamScript(
         return sinceStart.compareTo(outageStart) >= 0 && sinceStart.compareTo(outageStart.plus(outageDuration)) < 0;
     }
 
-    /** Returns whether calls for {@code idempotencyKey} are answered 422 when no outage or failure comes first. */
+    /** Returns whether calls for {@code idempotencyKey} get a 422 response when no outage or failure comes first. */
     public boolean isNonRetryable(String idempotencyKey) {
         return idempotencyKey != null && nonRetryableRate > 0 && keyFraction(idempotencyKey) < nonRetryableRate;
     }
@@ -117,7 +117,7 @@ public record DownstreamScript(
         }
     }
 
-    /** Why the script chose an answer. */
+    /** Reason the script chose a response. */
     public enum Cause {
         SUCCESS,
         OUTAGE,
@@ -126,9 +126,9 @@ public record DownstreamScript(
     }
 
     /**
-     * The answer to one call.
+     * The response decided for one call.
      *
      * @param delay how long to wait before sending it
      */
-    public record Answer(int status, Duration delay, Cause cause) {}
+    public record Decision(int status, Duration delay, Cause cause) {}
 }

@@ -24,12 +24,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An HTTP server whose answers come from a {@link Responder}: the scripted sample downstream, or a
- * counting proxy in front of a real service. It counts calls, calls in flight and answers by status,
- * and records every 2xx answer in an {@link EffectLedger} by the call's {@value #IDEMPOTENCY_KEY}
+ * An HTTP server whose responses come from a {@link Responder}: the scripted sample downstream, or a
+ * counting proxy in front of a real service. It counts calls, calls in flight and responses by status,
+ * and records every 2xx response in an {@link EffectLedger} by the call's {@value #IDEMPOTENCY_KEY}
  * header before sending it.
  *
- * <p>{@code GET /health} is answered 200 without reaching the responder or the counts.
+ * <p>{@code GET /health} gets a 200 response without reaching the responder or the counts.
  */
 public final class DownstreamServer implements AutoCloseable {
 
@@ -37,7 +37,7 @@ public final class DownstreamServer implements AutoCloseable {
     public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
     /** Header that carries the attempt number of a call: 1 for the first call, which the publisher makes. */
     public static final String ATTEMPT = "Retry-Attempt";
-    /** Path answered 200 for health checks, outside the counts. */
+    /** Path of the health check, which always gets a 200 response and is not counted. */
     public static final String HEALTH_PATH = "/health";
 
     private static final Logger log = LoggerFactory.getLogger(DownstreamServer.class);
@@ -51,7 +51,7 @@ public final class DownstreamServer implements AutoCloseable {
     private final EffectLedger effects = new EffectLedger();
     private final LongAdder calls = new LongAdder();
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final Map<Integer, LongAdder> answersByStatus = new ConcurrentHashMap<>();
+    private final Map<Integer, LongAdder> responsesByStatus = new ConcurrentHashMap<>();
 
     private DownstreamServer(String host, int port, Responder responder) {
         this.host = Objects.requireNonNull(host, "host");
@@ -70,7 +70,7 @@ public final class DownstreamServer implements AutoCloseable {
     }
 
     /**
-     * Starts a server on {@code host} and {@code port} (0 picks a free port) that answers with
+     * Starts a server on {@code host} and {@code port} (0 picks a free port) that responds with
      * {@code responder}.
      */
     public static DownstreamServer start(String host, int port, Responder responder) {
@@ -103,10 +103,10 @@ public final class DownstreamServer implements AutoCloseable {
         return inFlight.get();
     }
 
-    /** Returns the number of answers sent so far, by HTTP status, in status order. */
-    public Map<Integer, Long> answersByStatus() {
+    /** Returns the number of responses sent so far, by HTTP status, in status order. */
+    public Map<Integer, Long> responsesByStatus() {
         Map<Integer, Long> counts = new TreeMap<>();
-        answersByStatus.forEach((status, count) -> counts.put(status, count.sum()));
+        responsesByStatus.forEach((status, count) -> counts.put(status, count.sum()));
         return counts;
     }
 
@@ -119,7 +119,7 @@ public final class DownstreamServer implements AutoCloseable {
 
     private void handle(HttpExchange exchange) {
         if (HEALTH_PATH.equals(exchange.getRequestURI().getPath())) {
-            reply(exchange, new Reply(200, Map.of(), "ok\n".getBytes(StandardCharsets.UTF_8)), null);
+            reply(exchange, new Response(200, Map.of(), "ok\n".getBytes(StandardCharsets.UTF_8)), null);
             return;
         }
         calls.increment();
@@ -133,19 +133,19 @@ public final class DownstreamServer implements AutoCloseable {
             exchange.close();
             return;
         }
-        CompletableFuture<Reply> reply;
+        CompletableFuture<Response> reply;
         try {
             reply = responder.respond(request);
         } catch (RuntimeException e) {
             reply = CompletableFuture.failedFuture(e);
         }
-        reply.whenComplete((answer, error) -> {
+        reply.whenComplete((response, error) -> {
             try {
                 if (error != null) {
-                    log.warn("The responder failed for key {}; answering 500", request.idempotencyKey(), error);
-                    reply(exchange, Reply.text(500, "The downstream failed: " + error), request);
+                    log.warn("The responder failed for key {}; responding 500", request.idempotencyKey(), error);
+                    reply(exchange, Response.text(500, "The downstream failed: " + error), request);
                 } else {
-                    reply(exchange, answer, request);
+                    reply(exchange, response, request);
                 }
             } finally {
                 inFlight.decrementAndGet();
@@ -154,16 +154,16 @@ public final class DownstreamServer implements AutoCloseable {
     }
 
     /**
-     * Sends {@code reply}, counting it first when it answers a counted {@code request}; null for a
+     * Sends {@code reply}, counting it first when it responds to a counted {@code request}; null for a
      * health check.
      */
-    private void reply(HttpExchange exchange, Reply reply, Request request) {
+    private void reply(HttpExchange exchange, Response reply, Request request) {
         String idempotencyKey = request == null ? null : request.idempotencyKey();
         try {
             reply.headers()
                     .forEach((name, values) -> exchange.getResponseHeaders().put(name, values));
             if (request != null) {
-                answersByStatus
+                responsesByStatus
                         .computeIfAbsent(reply.status(), status -> new LongAdder())
                         .increment();
             }
@@ -178,7 +178,7 @@ public final class DownstreamServer implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            log.debug("The caller with key {} went away before the answer: {}", idempotencyKey, e.toString());
+            log.debug("The caller with key {} went away before the response: {}", idempotencyKey, e.toString());
         } finally {
             exchange.close();
         }
@@ -215,10 +215,10 @@ public final class DownstreamServer implements AutoCloseable {
         };
     }
 
-    /** Decides the answer to each call; called on a server thread, so it must be thread-safe and not block. */
+    /** Decides the response to each call; it runs on a server thread, so it must be thread-safe and not block. */
     public interface Responder extends AutoCloseable {
 
-        CompletableFuture<Reply> respond(Request request);
+        CompletableFuture<Response> respond(Request request);
 
         /** Releases threads or clients the responder holds. */
         @Override
@@ -241,17 +241,17 @@ public final class DownstreamServer implements AutoCloseable {
             String idempotencyKey,
             int attempt) {}
 
-    /** An answer to one call. */
-    public record Reply(int status, Map<String, List<String>> headers, byte[] body) {
+    /** A response to one call. */
+    public record Response(int status, Map<String, List<String>> headers, byte[] body) {
 
-        public Reply {
+        public Response {
             headers = Map.copyOf(headers);
             body = body == null ? new byte[0] : body;
         }
 
-        /** Returns an answer with a plain-text body. */
-        public static Reply text(int status, String text) {
-            return new Reply(
+        /** Returns a response with a plain-text body. */
+        public static Response text(int status, String text) {
+            return new Response(
                     status,
                     Map.of("Content-Type", List.of("text/plain; charset=utf-8")),
                     text.getBytes(StandardCharsets.UTF_8));

@@ -6,17 +6,17 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Effects at the downstream: for each idempotency key, the calls answered with a 2xx status. A
+ * Effects at the downstream: for each idempotency key, the calls that got a 2xx response. A
  * service that did not deduplicate by key would apply each of those calls, so more than one is a
  * duplicated effect. Thread-safe.
  */
 public final class EffectLedger {
 
-    /** For each key, the attempt number of each 2xx answer, in the order they were sent. */
+    /** For each key, the attempt number of each 2xx response, in the order they were sent. */
     private final Map<String, List<Integer>> attemptsByKey = new ConcurrentHashMap<>();
 
     /**
-     * Records one 2xx answer for {@code idempotencyKey}.
+     * Records one 2xx response for {@code idempotencyKey}.
      *
      * @param attempt the call's Retry-Attempt header (1 for the first call), or 0 when it had none
      */
@@ -28,17 +28,17 @@ public final class EffectLedger {
         });
     }
 
-    /** Returns the number of 2xx answers for {@code idempotencyKey}, 0 when there was none. */
+    /** Returns the number of 2xx responses for {@code idempotencyKey}, 0 when there was none. */
     public int effects(String idempotencyKey) {
         return attemptsWithEffect(idempotencyKey).size();
     }
 
-    /** Returns the attempt numbers of the 2xx answers for {@code idempotencyKey}, in the order they were sent. */
+    /** Returns the attempt numbers of the 2xx responses for {@code idempotencyKey}, in the order they were sent. */
     public List<Integer> attemptsWithEffect(String idempotencyKey) {
         return attemptsByKey.getOrDefault(idempotencyKey, List.of());
     }
 
-    /** Returns the keys with more than one 2xx answer. */
+    /** Returns the keys with more than one 2xx response. */
     public List<String> keysWithDuplicateEffects() {
         List<String> keys = new ArrayList<>();
         attemptsByKey.forEach((key, attempts) -> {
@@ -49,7 +49,7 @@ public final class EffectLedger {
         return keys;
     }
 
-    /** Returns the number of keys with at least one 2xx answer. */
+    /** Returns the number of keys with at least one 2xx response. */
     public int keysWithEffects() {
         return attemptsByKey.size();
     }

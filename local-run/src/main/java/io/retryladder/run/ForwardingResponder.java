@@ -1,7 +1,7 @@
 package io.retryladder.run;
 
-import io.retryladder.run.DownstreamServer.Reply;
 import io.retryladder.run.DownstreamServer.Request;
+import io.retryladder.run.DownstreamServer.Response;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,9 +16,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Forwards each call to a real service and returns its answer, so that a {@link DownstreamServer}
- * in front of that service can count effects by idempotency key. A call that gets no answer from
- * the service is answered 502 Bad Gateway.
+ * Forwards each call to a real service and returns its response, so that a {@link DownstreamServer}
+ * in front of that service can count effects by idempotency key. A call that gets no response from
+ * the service gets a 502 Bad Gateway response.
  */
 public final class ForwardingResponder implements DownstreamServer.Responder {
 
@@ -44,7 +44,7 @@ public final class ForwardingResponder implements DownstreamServer.Responder {
 
     /**
      * @param target base URL of the real service; the path and query of each call are appended to it
-     * @param timeout longest wait for the service's answer
+     * @param timeout maximum wait for the service's response
      */
     public ForwardingResponder(URI target, Duration timeout) {
         this.target = Objects.requireNonNull(target, "target");
@@ -61,7 +61,7 @@ public final class ForwardingResponder implements DownstreamServer.Responder {
     }
 
     @Override
-    public CompletableFuture<Reply> respond(Request request) {
+    public CompletableFuture<Response> respond(Request request) {
         HttpRequest.Builder forwarded = HttpRequest.newBuilder(resolve(request.uri()))
                 .timeout(timeout)
                 .method(
@@ -76,8 +76,8 @@ public final class ForwardingResponder implements DownstreamServer.Responder {
         });
         return client.sendAsync(forwarded.build(), HttpResponse.BodyHandlers.ofByteArray())
                 .handle((response, error) -> error != null
-                        ? Reply.text(502, "No answer from " + target + ": " + error)
-                        : new Reply(response.statusCode(), answerHeaders(response), response.body()));
+                        ? Response.text(502, "No response from " + target + ": " + error)
+                        : new Response(response.statusCode(), responseHeaders(response), response.body()));
     }
 
     /** Appends the call's path and query to the target's path. */
@@ -91,7 +91,7 @@ public final class ForwardingResponder implements DownstreamServer.Responder {
         return URI.create(target.getScheme() + "://" + target.getRawAuthority() + path + query);
     }
 
-    private static Map<String, List<String>> answerHeaders(HttpResponse<byte[]> response) {
+    private static Map<String, List<String>> responseHeaders(HttpResponse<byte[]> response) {
         Map<String, List<String>> headers = new HashMap<>();
         response.headers().map().forEach((name, values) -> {
             if (!name.startsWith(":") && !NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) {

@@ -15,7 +15,7 @@ import java.util.Map;
  */
 final class LiveView {
 
-    /** How the view is drawn. */
+    /** Drawing style of the view. */
     enum Mode {
         /** Redrawn in place with ANSI escape codes, for a terminal. */
         ANSI,
@@ -119,8 +119,9 @@ final class LiveView {
                 state.downstreamCalls(),
                 state.downstreamInFlight(),
                 state.downstreamNote().isEmpty() ? "" : "   " + state.downstreamNote()));
-        lines.add("  answers    " + answers(state.answersByStatus()));
+        lines.add("  responses  " + responses(state.responsesByStatus()));
         lines.add("");
+
         addTierTable(lines, workers);
         lines.add(String.format(
                 Locale.ROOT,
@@ -131,6 +132,7 @@ final class LiveView {
         lines.add("  attempts   " + attempts(workers.attemptsByOutcome()));
         addBreakers(lines, workers.breakerStates());
         lines.add("");
+
         lines.add(String.format(
                 Locale.ROOT,
                 "First calls  %d succeeded, %d not retryable, %d published, %d failed",
@@ -225,12 +227,12 @@ final class LiveView {
         return String.join(", ", parts);
     }
 
-    private static String answers(Map<Integer, Long> answersByStatus) {
-        if (answersByStatus.isEmpty()) {
+    private static String responses(Map<Integer, Long> responsesByStatus) {
+        if (responsesByStatus.isEmpty()) {
             return "none yet";
         }
         List<String> parts = new ArrayList<>();
-        answersByStatus.forEach((status, count) -> parts.add(status + ": " + count));
+        responsesByStatus.forEach((status, count) -> parts.add(status + ": " + count));
         return String.join(", ", parts);
     }
 
@@ -244,7 +246,7 @@ final class LiveView {
     }
 
     /**
-     * What the view shows at one moment.
+     * The figures the view shows at one moment.
      *
      * @param phase what the run is doing, such as "load running" or "draining"
      * @param downstreamNote the state of the scripted outage, or empty
@@ -255,7 +257,7 @@ final class LiveView {
             LoadProgress load,
             long downstreamCalls,
             int downstreamInFlight,
-            Map<Integer, Long> answersByStatus,
+            Map<Integer, Long> responsesByStatus,
             String downstreamNote,
             WorkerStatus workers,
             long published,

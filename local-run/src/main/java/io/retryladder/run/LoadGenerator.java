@@ -181,7 +181,7 @@ final class LoadGenerator implements AutoCloseable {
      * Counts of the load so far.
      *
      * @param started calls made
-     * @param succeededAtFirstCall calls whose first call was answered below 400; nothing was published
+     * @param succeededAtFirstCall calls whose first call got a response below 400; nothing was published
      * @param notRetryable calls whose first call failed in a way not worth retrying; nothing was published
      * @param published calls published to the first tier after a retryable failure
      * @param failed calls neither completed nor published, for example because Kafka did not acknowledge

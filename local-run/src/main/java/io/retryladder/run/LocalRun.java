@@ -70,7 +70,11 @@ final class LocalRun implements AutoCloseable {
 
         AccountingReport report = settle(timedOut);
         report.render().forEach(out::println);
-        log.info("Run {} ended: {}", directory.runId(), report.holds() ? "the accounting holds" : report.checks());
+        if (report.holds()) {
+            log.info("Run {} finished and the accounting holds", directory.runId());
+        } else {
+            log.warn("Run {} finished and the accounting does not hold: {}", directory.runId(), report.checks());
+        }
         keepData = !report.holds();
         if (options.keepRunning()) {
             keepData = true;
@@ -185,7 +189,7 @@ final class LocalRun implements AutoCloseable {
                 progress,
                 downstream.calls(),
                 downstream.callsInFlight(),
-                downstream.answersByStatus(),
+                downstream.responsesByStatus(),
                 outageNote(),
                 workerStatus(),
                 counts.published(),
@@ -209,10 +213,10 @@ final class LocalRun implements AutoCloseable {
         Duration sinceStart = scripted.sinceStart();
         Duration end = script.outageStart().plus(script.outageDuration());
         if (sinceStart.compareTo(script.outageStart()) < 0) {
-            return "outage starts in " + ceilSeconds(script.outageStart().minus(sinceStart)) + " s";
+            return "outage in " + ceilSeconds(script.outageStart().minus(sinceStart)) + " s";
         }
         if (sinceStart.compareTo(end) < 0) {
-            return "OUTAGE: every call answered 503 for " + ceilSeconds(end.minus(sinceStart)) + " s more";
+            return "OUTAGE: all 503 for " + ceilSeconds(end.minus(sinceStart)) + " s more";
         }
         return "outage over";
     }

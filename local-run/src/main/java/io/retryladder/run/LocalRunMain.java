@@ -147,7 +147,7 @@ public final class LocalRunMain implements Callable<Integer> {
             names = "--timeout-seconds",
             paramLabel = "SECONDS",
             defaultValue = "120",
-            description = "Longest wait, after the last call of the load, for every published operation to succeed"
+            description = "Maximum wait, after the last call of the load, for every published operation to succeed"
                     + " or be dead-lettered. Default: ${DEFAULT-VALUE}.")
     int timeoutSeconds;
 
@@ -253,12 +253,14 @@ public final class LocalRunMain implements Callable<Integer> {
         if (downstream != null) {
             rejectScriptOptions();
         }
+
         requireBetween("--workers", workers, 1, 16);
         requireBetween("--partitions", partitions, 1, 1_000);
         if (workers > partitions) {
             throw invalid("--workers " + workers + " exceeds --partitions " + partitions
                     + ", so some workers would get no partition; lower --workers or raise --partitions");
         }
+
         requireBetween("--timeout-seconds", timeoutSeconds, 1, 86_400);
         if (bootstrapServers != null && brokerPort != null) {
             throw invalid("--broker-port sets the port of the in-process broker, which --bootstrap-servers"
@@ -267,12 +269,17 @@ public final class LocalRunMain implements Callable<Integer> {
         if (bootstrapServers != null && bootstrapServers.isBlank()) {
             throw invalid("--bootstrap-servers must list host:port pairs, got an empty value");
         }
-        int port = brokerPort != null ? brokerPort : keepRunning ? KEEP_RUNNING_BROKER_PORT : 0;
+        int port = keepRunning ? KEEP_RUNNING_BROKER_PORT : 0;
+        if (brokerPort != null) {
+            port = brokerPort;
+        }
         requireBetween("--broker-port", port, 0, 65_535);
+
         requireTopicPrefix();
         if (applicationId.isBlank()) {
             throw invalid("--application-id must not be empty");
         }
+
         return new RunOptions(
                 operations,
                 loadDuration,
@@ -324,15 +331,16 @@ public final class LocalRunMain implements Callable<Integer> {
     }
 
     private void rejectScriptOptions() {
-        List<String> given = new ArrayList<>();
+        List<String> scriptOptionsGiven = new ArrayList<>();
         for (String name : ScriptOptions.NAMES) {
             if (spec.commandLine().getParseResult().hasMatchedOption(name)) {
-                given.add(name);
+                scriptOptionsGiven.add(name);
             }
         }
-        if (!given.isEmpty()) {
-            throw invalid(String.join(", ", given) + " script the sample downstream, which --downstream-url"
-                    + " replaces; drop " + (given.size() == 1 ? "it" : "them") + " or drop --downstream-url");
+        if (!scriptOptionsGiven.isEmpty()) {
+            throw invalid(String.join(", ", scriptOptionsGiven) + " script the sample downstream, which"
+                    + " --downstream-url replaces; drop " + (scriptOptionsGiven.size() == 1 ? "it" : "them")
+                    + " or drop --downstream-url");
         }
     }
 

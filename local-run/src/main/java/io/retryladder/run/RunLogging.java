@@ -13,8 +13,8 @@ final class RunLogging {
 
     /**
      * Points slf4j-simple at {@code logFile}, unless {@value #LOG_FILE_PROPERTY} is already set. It
-     * takes effect only when no logger was created before, which holds in {@code main} because
-     * option parsing logs nothing; in a JVM that logged before (a test, say) logs stay where they were.
+     * takes effect only when no logger was created before, which is true in {@code main} because
+     * option parsing logs nothing. In a JVM that logged before, such as a test, logs stay where they were.
      */
     static void toFile(Path logFile) {
         if (System.getProperty(LOG_FILE_PROPERTY) == null) {

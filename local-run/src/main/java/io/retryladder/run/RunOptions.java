@@ -11,13 +11,13 @@ import java.util.stream.Collectors;
  * The validated settings of one local run; {@link LocalRunMain} builds them from the command line.
  *
  * @param loadDuration time over which the load generator spreads its calls evenly
- * @param script answers of the scripted downstream, or null when {@code downstreamUrl} is set
+ * @param script responses of the scripted downstream, or null when {@code downstreamUrl} is set
  * @param downstreamUrl base URL of a real service to call through a counting proxy, or null
  * @param bootstrapServers an existing Kafka cluster, or null to start a broker in this process
  * @param clientSettings extra Kafka client settings, such as security settings, for every client
  * @param brokerPort port of the in-process broker; 0 picks a free port
- * @param dataDir parent directory of the run's directory, which holds the broker data, worker state
- *     and the log file
+ * @param dataDir parent directory of the run's directory, which contains the broker data, worker
+ *     state and the log file
  * @param timeout longest wait, after the last call of the load, for every published operation to finish
  * @param liveView how the live view is drawn
  */

@@ -33,7 +33,7 @@ final class RunStack implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RunStack.class);
     private static final String SERVICE_NAME = "local-run";
     private static final Duration WORKER_START_TIMEOUT = Duration.ofSeconds(120);
-    /** Longest wait for the real service behind the counting proxy; longer than the workers' call timeout. */
+    /** Maximum wait for the real service behind the counting proxy; longer than the workers' call timeout. */
     private static final Duration PROXY_TIMEOUT = Duration.ofSeconds(30);
 
     private final RunOptions options;

@@ -51,14 +51,14 @@ final class ScriptOptions {
             names = LATENCY_MS,
             paramLabel = "MS",
             defaultValue = "20",
-            description = "Delay of every answer, in milliseconds. Default: ${DEFAULT-VALUE}.")
+            description = "Delay of every response, in milliseconds. Default: ${DEFAULT-VALUE}.")
     long latencyMs;
 
     @Option(
             names = OUTAGE_SECONDS,
             paramLabel = "SECONDS",
             defaultValue = "5",
-            description = "Length of the outage, in seconds, during which every call is answered 503;"
+            description = "Length of the outage, in seconds, during which every call gets a 503 response;"
                     + " 0 for no outage. Default: ${DEFAULT-VALUE}.")
     long outageSeconds;
 
@@ -74,8 +74,8 @@ final class ScriptOptions {
             names = NON_RETRYABLE_RATE,
             paramLabel = "SHARE",
             defaultValue = "0.01",
-            description = "Share of idempotency keys, from 0 to 1, answered 422 on every attempt that no"
-                    + " outage or random failure answers first. Default: ${DEFAULT-VALUE}.")
+            description = "Share of idempotency keys, from 0 to 1, that get a 422 response on every attempt"
+                    + " that the outage or a random failure does not fail first. Default: ${DEFAULT-VALUE}.")
     double nonRetryableRate;
 
     /** Default values that switch the outage off, for {@code @Command(defaultValueProvider = ...)}. */

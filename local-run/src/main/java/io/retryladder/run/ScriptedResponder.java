@@ -1,8 +1,8 @@
 package io.retryladder.run;
 
-import io.retryladder.run.DownstreamScript.Answer;
-import io.retryladder.run.DownstreamServer.Reply;
+import io.retryladder.run.DownstreamScript.Decision;
 import io.retryladder.run.DownstreamServer.Request;
+import io.retryladder.run.DownstreamServer.Response;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,9 +16,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 
 /**
- * Answers calls as a {@link DownstreamScript} decides. The outage window is measured from the start
+ * Responds to calls as a {@link DownstreamScript} decides. The outage window is measured from the start
  * of the run, which is the creation of the responder until {@link #startRun} moves it. Delayed
- * answers are sent from a scheduler, so a slow answer holds no thread.
+ * responses are sent from a scheduler, so a slow response blocks no thread.
  */
 public final class ScriptedResponder implements DownstreamServer.Responder {
 
@@ -60,15 +60,16 @@ public final class ScriptedResponder implements DownstreamServer.Responder {
     }
 
     @Override
-    public CompletableFuture<Reply> respond(Request request) {
-        Answer answer = script.answer(request.idempotencyKey(), sinceStart(), random);
-        Reply reply = Reply.text(
-                answer.status(), answer.cause().name().toLowerCase(Locale.ROOT).replace('_', ' ') + "\n");
-        if (answer.delay().isZero()) {
+    public CompletableFuture<Response> respond(Request request) {
+        Decision decision = script.decide(request.idempotencyKey(), sinceStart(), random);
+        Response reply = Response.text(
+                decision.status(),
+                decision.cause().name().toLowerCase(Locale.ROOT).replace('_', ' ') + "\n");
+        if (decision.delay().isZero()) {
             return CompletableFuture.completedFuture(reply);
         }
-        CompletableFuture<Reply> delayed = new CompletableFuture<>();
-        scheduler.schedule(() -> delayed.complete(reply), answer.delay().toNanos(), TimeUnit.NANOSECONDS);
+        CompletableFuture<Response> delayed = new CompletableFuture<>();
+        scheduler.schedule(() -> delayed.complete(reply), decision.delay().toNanos(), TimeUnit.NANOSECONDS);
         return delayed;
     }
 

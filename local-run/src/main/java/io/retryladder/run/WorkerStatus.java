@@ -15,11 +15,11 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What the workers report through their meter registries, summed or combined over workers.
+ * Figures the workers report through their meter registries, summed or combined over workers.
  *
  * @param waitingByTier records waiting in the workers' timer stores, by tier topic
- * @param latenessP99MsByTier the highest of the workers' p99 lateness (attempt start minus due time),
- *     in milliseconds, by tier topic; absent for a tier with no attempt yet
+ * @param latenessP99MsByTier the highest of the workers' p99 lateness, in milliseconds, by tier topic.
+ *     Lateness is attempt start minus due time. A tier with no attempt yet has no entry.
  * @param workers number of workers
  * @param callsInFlight calls the workers have in flight
  * @param pausedWorkers workers that hold their tier partitions paused

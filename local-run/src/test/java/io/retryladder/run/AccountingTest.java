@@ -49,7 +49,7 @@ class AccountingTest {
     }
 
     @Test
-    void timeoutFailsTheAccountingAndSaysWhatIsPending() {
+    void timeoutFailsAndListsPending() {
         AccountingReport report = compute(Set.of("p1"), true);
 
         assertThat(report.holds()).isFalse();
@@ -70,8 +70,34 @@ class AccountingTest {
 
         assertThat(report.duplicatedEffects()).isEqualTo(1);
         assertThat(report.duplicatedEffectsSample())
-                .containsExactly("p1 (2xx answers to attempts 1, 2; first call failed: HTTP 500)");
+                .containsExactly("p1 (2xx responses to attempts 1, 2; first call failed: HTTP 500)");
         assertThat(failed(report)).containsExactly("effects duplicated at the downstream");
+    }
+
+    @Test
+    void duplicateAfterFirstCallTimeoutIsCounted() {
+        effects.record("p1", 1);
+        effects.record("p1", 2);
+        LoadProgress load = new LoadProgress(1, 1, 0, 0, 1, 0, 0);
+
+        AccountingReport report = Accounting.compute(new Accounting.Inputs(
+                "run-test",
+                load,
+                Map.of("p1", Accounting.FIRST_CALL_TIMEOUT),
+                Map.of(),
+                effects,
+                deadLetters,
+                0,
+                0,
+                Map.of(),
+                "retry-1s",
+                "retry-dlq",
+                false,
+                Duration.ofSeconds(1)));
+
+        assertThat(report.duplicatedAfterFirstCallTimeout()).isEqualTo(1);
+        assertThat(report.render()).anyMatch(line -> line.contains("1 of the 1 keys with duplicated effects"));
+        assertThat(report.holds()).isFalse();
     }
 
     @Test
@@ -98,7 +124,7 @@ class AccountingTest {
     }
 
     @Test
-    void deadLetterOfAKeyNeverPublishedFailsTheAccounting() {
+    void deadLetterOfUnpublishedKeyFails() {
         deadLetters.put("never", "NON_RETRYABLE");
 
         AccountingReport report = compute(Set.of(), false);

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.retryladder.run.DownstreamScript.Answer;
 import io.retryladder.run.DownstreamScript.Cause;
+import io.retryladder.run.DownstreamScript.Decision;
 import java.time.Duration;
 import java.util.SplittableRandom;
 import java.util.function.DoubleSupplier;
@@ -23,10 +23,10 @@ class DownstreamScriptTest {
         int calls = 20_000;
         int failed = 0;
         for (int i = 0; i < calls; i++) {
-            Answer answer = script.answer("key-" + i, RUNNING, random::nextDouble);
-            if (answer.cause() == Cause.FAILURE_RATE) {
+            Decision decision = script.decide("key-" + i, RUNNING, random::nextDouble);
+            if (decision.cause() == Cause.FAILURE_RATE) {
                 failed++;
-                assertThat(answer.status()).isEqualTo(500);
+                assertThat(decision.status()).isEqualTo(500);
             }
         }
         assertThat(failed / (double) calls).isCloseTo(0.2, within(0.015));
@@ -39,15 +39,15 @@ class DownstreamScriptTest {
         SplittableRandom random = new SplittableRandom(7);
 
         for (int i = 0; i < 1_000; i++) {
-            assertThat(never.answer("k" + i, RUNNING, random::nextDouble).status())
+            assertThat(never.decide("k" + i, RUNNING, random::nextDouble).status())
                     .isEqualTo(200);
-            assertThat(always.answer("k" + i, RUNNING, random::nextDouble).status())
+            assertThat(always.decide("k" + i, RUNNING, random::nextDouble).status())
                     .isEqualTo(500);
         }
     }
 
     @Test
-    void outageWindowAnswers503FromStartToEnd() {
+    void outageWindowReturns503() {
         DownstreamScript script = script(0, 0, Duration.ofSeconds(10), Duration.ofSeconds(5));
 
         assertThat(statusAt(script, Duration.ofMillis(9_999))).isEqualTo(200);
@@ -58,7 +58,7 @@ class DownstreamScriptTest {
     }
 
     @Test
-    void outageStartingAtZeroExcludesTimeBeforeTheRun() {
+    void outageAtZeroExcludesPreRunTime() {
         DownstreamScript script = script(0, 0, Duration.ZERO, Duration.ofSeconds(5));
 
         assertThat(statusAt(script, Duration.ofMillis(-1))).isEqualTo(200);
@@ -77,10 +77,10 @@ class DownstreamScriptTest {
     void outageComesBeforeFailuresAndNonRetryableKeys() {
         DownstreamScript script = script(1, 1, Duration.ZERO, Duration.ofSeconds(5));
 
-        Answer answer = script.answer("any-key", Duration.ofSeconds(1), () -> 0.0);
+        Decision decision = script.decide("any-key", Duration.ofSeconds(1), () -> 0.0);
 
-        assertThat(answer.status()).isEqualTo(503);
-        assertThat(answer.cause()).isEqualTo(Cause.OUTAGE);
+        assertThat(decision.status()).isEqualTo(503);
+        assertThat(decision.cause()).isEqualTo(Cause.OUTAGE);
     }
 
     @Test
@@ -90,9 +90,9 @@ class DownstreamScriptTest {
         int nonRetryable = 0;
         for (int i = 0; i < keys; i++) {
             String key = "run-1-" + i;
-            int first = script.answer(key, RUNNING, NEVER_FAILS).status();
+            int first = script.decide(key, RUNNING, NEVER_FAILS).status();
             for (int attempt = 2; attempt <= 4; attempt++) {
-                assertThat(script.answer(key, RUNNING, NEVER_FAILS).status())
+                assertThat(script.decide(key, RUNNING, NEVER_FAILS).status())
                         .as("attempt %d of %s", attempt, key)
                         .isEqualTo(first);
             }
@@ -104,18 +104,18 @@ class DownstreamScriptTest {
     }
 
     @Test
-    void nonRetryableKeyStillFailsRetryablyWhenTheFailureRateHitsFirst() {
+    void randomFailureComesBeforeNonRetryable() {
         DownstreamScript script = script(0.5, 1, Duration.ZERO, Duration.ZERO);
 
-        assertThat(script.answer("k", RUNNING, () -> 0.1).status()).isEqualTo(500);
-        assertThat(script.answer("k", RUNNING, () -> 0.9).status()).isEqualTo(422);
+        assertThat(script.decide("k", RUNNING, () -> 0.1).status()).isEqualTo(500);
+        assertThat(script.decide("k", RUNNING, () -> 0.9).status()).isEqualTo(422);
     }
 
     @Test
     void callWithoutKeyIsNeverNonRetryable() {
         DownstreamScript script = script(0, 1, Duration.ZERO, Duration.ZERO);
 
-        assertThat(script.answer(null, RUNNING, NEVER_FAILS).status()).isEqualTo(200);
+        assertThat(script.decide(null, RUNNING, NEVER_FAILS).status()).isEqualTo(200);
     }
 
     @Test
@@ -126,13 +126,13 @@ class DownstreamScriptTest {
     }
 
     @Test
-    void everyAnswerCarriesTheLatency() {
+    void everyResponseCarriesLatency() {
         DownstreamScript script =
                 new DownstreamScript(0.5, 500, Duration.ofMillis(25), Duration.ZERO, Duration.ofSeconds(1), 0.5);
 
-        assertThat(script.answer("k", Duration.ZERO, () -> 0.0).delay()).isEqualTo(Duration.ofMillis(25));
-        assertThat(script.answer("k", RUNNING, () -> 0.0).delay()).isEqualTo(Duration.ofMillis(25));
-        assertThat(script.answer("k", RUNNING, () -> 0.9).delay()).isEqualTo(Duration.ofMillis(25));
+        assertThat(script.decide("k", Duration.ZERO, () -> 0.0).delay()).isEqualTo(Duration.ofMillis(25));
+        assertThat(script.decide("k", RUNNING, () -> 0.0).delay()).isEqualTo(Duration.ofMillis(25));
+        assertThat(script.decide("k", RUNNING, () -> 0.9).delay()).isEqualTo(Duration.ofMillis(25));
     }
 
     @Test
@@ -149,7 +149,7 @@ class DownstreamScriptTest {
     }
 
     private static int statusAt(DownstreamScript script, Duration sinceStart) {
-        return script.answer("key", sinceStart, NEVER_FAILS).status();
+        return script.decide("key", sinceStart, NEVER_FAILS).status();
     }
 
     private static DownstreamScript script(

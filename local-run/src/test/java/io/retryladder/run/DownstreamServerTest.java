@@ -2,8 +2,8 @@ package io.retryladder.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.retryladder.run.DownstreamServer.Reply;
 import io.retryladder.run.DownstreamServer.Request;
+import io.retryladder.run.DownstreamServer.Response;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -44,12 +44,12 @@ class DownstreamServerTest {
             assertThat(server.effects().attemptsWithEffect("b")).containsExactly(1, 2);
             assertThat(server.effects().keysWithEffects()).isEqualTo(2);
             assertThat(server.calls()).isEqualTo(3);
-            assertThat(server.answersByStatus()).isEqualTo(Map.of(200, 3L));
+            assertThat(server.responsesByStatus()).isEqualTo(Map.of(200, 3L));
         }
     }
 
     @Test
-    void errorAnswersAreNoEffects() throws Exception {
+    void errorResponsesAreNoEffects() throws Exception {
         DownstreamScript nonRetryable = new DownstreamScript(0, 500, Duration.ZERO, Duration.ZERO, Duration.ZERO, 1);
         try (DownstreamServer server = scripted(nonRetryable)) {
             HttpResponse<String> response = post(server.baseUrl(), "/orders", "k");
@@ -57,12 +57,12 @@ class DownstreamServerTest {
             assertThat(response.statusCode()).isEqualTo(422);
             assertThat(response.body()).isEqualTo("non retryable key\n");
             assertThat(server.effects().effects("k")).isZero();
-            assertThat(server.answersByStatus()).isEqualTo(Map.of(422, 1L));
+            assertThat(server.responsesByStatus()).isEqualTo(Map.of(422, 1L));
         }
     }
 
     @Test
-    void outageIsMeasuredFromTheStartOfTheRun() throws Exception {
+    void outageCountsFromRunStart() throws Exception {
         MutableClock clock = new MutableClock();
         DownstreamScript outage =
                 new DownstreamScript(0, 500, Duration.ZERO, Duration.ofSeconds(10), Duration.ofSeconds(5), 0);
@@ -83,7 +83,7 @@ class DownstreamServerTest {
     }
 
     @Test
-    void latencyDelaysTheAnswer() throws Exception {
+    void latencyDelaysTheResponse() throws Exception {
         DownstreamScript slow = new DownstreamScript(0, 500, Duration.ofMillis(300), Duration.ZERO, Duration.ZERO, 0);
         try (DownstreamServer server = scripted(slow)) {
             long startNanos = System.nanoTime();
@@ -102,7 +102,7 @@ class DownstreamServerTest {
 
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(server.calls()).isZero();
-            assertThat(server.answersByStatus()).isEmpty();
+            assertThat(server.responsesByStatus()).isEmpty();
         }
     }
 
@@ -112,7 +112,7 @@ class DownstreamServerTest {
         DownstreamServer.Responder recording = request -> {
             received.add(request);
             return CompletableFuture.completedFuture(
-                    new Reply(201, Map.of("X-Order", List.of("created")), "done".getBytes()));
+                    new Response(201, Map.of("X-Order", List.of("created")), "done".getBytes()));
         };
         try (DownstreamServer service = DownstreamServer.start("127.0.0.1", 0, recording);
                 DownstreamServer proxy = DownstreamServer.start(
@@ -136,7 +136,7 @@ class DownstreamServerTest {
     }
 
     @Test
-    void proxyAnswers502WhenTheServiceIsUnreachable() throws Exception {
+    void proxyReturns502WhenServiceUnreachable() throws Exception {
         int closedPort;
         try (DownstreamServer gone = scripted(DownstreamScript.alwaysSucceeds())) {
             closedPort = gone.port();
@@ -147,7 +147,7 @@ class DownstreamServerTest {
             HttpResponse<String> response = post(proxy.baseUrl(), "/orders", "k1");
 
             assertThat(response.statusCode()).isEqualTo(502);
-            assertThat(response.body()).startsWith("No answer from " + target);
+            assertThat(response.body()).startsWith("No response from " + target);
             assertThat(proxy.effects().effects("k1")).isZero();
         }
     }

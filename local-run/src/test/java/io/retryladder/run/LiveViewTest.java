@@ -112,7 +112,7 @@ class LiveViewTest {
                 900,
                 4,
                 Map.of(200, 700L, 503, 200L),
-                "OUTAGE: every call answered 503 for 4 s more",
+                "OUTAGE: all 503 for 4 s more",
                 workers,
                 120,
                 50,

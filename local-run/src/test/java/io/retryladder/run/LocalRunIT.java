@@ -27,9 +27,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs small versions of the local run through its command-line entry point: 500 operations over
- * 5 s with a 2 s outage, a ladder of 200, 400 and 800 ms, and a downstream that answers 422 to 5% of
- * the keys.
+ * Runs small versions of the local run through its command-line entry point. Each calls 500
+ * operations over 5 s with a 2 s outage and a ladder of 200, 400 and 800 ms. The downstream responds
+ * 422 to 5% of the keys.
  */
 @ExtendWith(KafkaExtension.class)
 class LocalRunIT {

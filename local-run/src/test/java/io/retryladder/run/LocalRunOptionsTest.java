@@ -75,7 +75,7 @@ class LocalRunOptionsTest {
     }
 
     @Test
-    void consoleGetsTheAnsiViewUnlessPlainIsAsked() {
+    void consoleGetsAnsiViewUnlessPlain() {
         assertThat(parse(true).liveView()).isEqualTo(LiveView.Mode.ANSI);
         assertThat(parse(true, "--plain").liveView()).isEqualTo(LiveView.Mode.PLAIN);
     }
@@ -115,7 +115,7 @@ class LocalRunOptionsTest {
                         + " properties file with Kafka client settings",
                 "--timeout-seconds 0 | --timeout-seconds must be between 1 and 86400, got 0"
             })
-    void invalidOptionIsRejectedWithTheValueAndTheFix(String arguments, String message) {
+    void invalidOptionNamesValueAndFix(String arguments, String message) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         LocalRunMain command = new LocalRunMain(new PrintStream(new ByteArrayOutputStream()), false);
 
