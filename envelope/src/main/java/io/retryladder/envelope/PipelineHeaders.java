@@ -34,6 +34,12 @@ public final class PipelineHeaders {
     public static final String DEAD_LETTER_REASON = "retry.dead.letter.reason";
     public static final String REPLAY_ID = "retry.replay.id";
 
+    /**
+     * Marks a record on a tier topic that is not an envelope but the result of an attempt, handed
+     * from the worker that made the call to the worker that now owns the record's task.
+     */
+    public static final String OUTCOME_REPORT = "retry.outcome.report";
+
     /** Set on raw records parked in the dead-letter topic because they could not be decoded. */
     public static final String PARKED_REASON = "retry.parked.reason";
 

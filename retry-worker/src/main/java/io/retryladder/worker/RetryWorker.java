@@ -1,5 +1,7 @@
 package io.retryladder.worker;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -10,6 +12,7 @@ import io.retryladder.envelope.codec.EnvelopeCodec;
 import io.retryladder.envelope.config.PipelineSettings;
 import io.retryladder.envelope.config.StatusRanges;
 import io.retryladder.worker.internal.ArrivalTimestampExtractor;
+import io.retryladder.worker.internal.BoundedRocksDbConfig;
 import io.retryladder.worker.internal.CallDispatcher;
 import io.retryladder.worker.internal.DeadLetterGate;
 import io.retryladder.worker.internal.EnvelopeTransitions;
@@ -17,6 +20,7 @@ import io.retryladder.worker.internal.HandlerRegistry;
 import io.retryladder.worker.internal.HealthServer;
 import io.retryladder.worker.internal.HostAllowList;
 import io.retryladder.worker.internal.HttpAttemptHandler;
+import io.retryladder.worker.internal.OutcomeReporter;
 import io.retryladder.worker.internal.PauseController;
 import io.retryladder.worker.internal.PausingClientSupplier;
 import io.retryladder.worker.internal.RetryProcessor;
@@ -39,6 +43,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -66,6 +73,7 @@ public final class RetryWorker implements AutoCloseable {
     private final Admin admin;
     private final CallDispatcher dispatcher;
     private final DeadLetterGate deadLetterGate;
+    private final OutcomeReporter reporter;
     private final PauseController pauseController;
     private final KafkaStreams streams;
     private final HealthServer health;
@@ -110,6 +118,7 @@ public final class RetryWorker implements AutoCloseable {
         this.pauseController =
                 new PauseController(dispatcher, metrics, config.getLong(RetryWorkerConfig.PAUSE_MAX_WAITING_RECORDS));
 
+        this.reporter = new OutcomeReporter(reporterSettings(config));
         EnvelopeCodec codec = PipelineSettings.codec(config);
         WorkerRuntime runtime = new WorkerRuntime(
                 workerId,
@@ -123,6 +132,7 @@ public final class RetryWorker implements AutoCloseable {
                         config.getInt(RetryWorkerConfig.ERROR_MESSAGE_MAX_CHARS),
                         workerId),
                 dispatcher,
+                reporter,
                 deadLetterGate,
                 metrics,
                 layout,
@@ -132,7 +142,8 @@ public final class RetryWorker implements AutoCloseable {
                 config.getLong(RetryWorkerConfig.DEDUPE_RETENTION_MS),
                 config.getLong(RetryWorkerConfig.RELEASE_SPREAD_MS),
                 config.getLong(RetryWorkerConfig.DEAD_LETTER_BACKOFF_MAX_MS),
-                1_048_576);
+                1_048_576,
+                config.getInt(RetryWorkerConfig.CALL_TIMEOUT_MS));
 
         PausingClientSupplier clients = new PausingClientSupplier(
                 new HashSet<>(ladder.tierTopics()),
@@ -149,10 +160,24 @@ public final class RetryWorker implements AutoCloseable {
                     error);
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        streams.setStateListener(
-                (newState, oldState) -> log.info("Worker {} changed from {} to {}", workerId, oldState, newState));
+        Counter rebalanceCounter = Counter.builder("retry.worker.rebalances")
+                .description("Times this worker went from RUNNING into a rebalance")
+                .register(registry);
+        streams.setStateListener((newState, oldState) -> {
+            if (oldState == KafkaStreams.State.RUNNING && newState == KafkaStreams.State.REBALANCING) {
+                rebalances.incrementAndGet();
+                rebalanceCounter.increment();
+            }
+            log.info("Worker {} changed from {} to {}", workerId, oldState, newState);
+        });
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
+        for (Tier tier : ladder.tiers()) {
+            Gauge.builder("retry.worker.tier.lag", () -> consumerLag(tier.topic()))
+                    .description("Records in a tier topic that this worker's consumers have not read yet")
+                    .tag("tier", tier.topic())
+                    .register(registry);
+        }
 
         deadLetterGate.start();
         pauseController.start();
@@ -250,6 +275,7 @@ public final class RetryWorker implements AutoCloseable {
         sleep(Math.max(50, 4L * config.getInt(RetryWorkerConfig.PUNCTUATE_INTERVAL_MS)));
         streams.close(Duration.ofSeconds(30));
         streamsMetrics.close();
+        reporter.close();
         pauseController.close();
         deadLetterGate.close();
         health.close();
@@ -259,6 +285,22 @@ public final class RetryWorker implements AutoCloseable {
                 workerId,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos),
                 unfinished);
+    }
+
+    /** Returns the sum of the main consumers' records-lag over the partitions of {@code topic}. */
+    private double consumerLag(String topic) {
+        double lag = 0;
+        for (Metric metric : streams.metrics().values()) {
+            MetricName name = metric.metricName();
+            if (name.name().equals("records-lag")
+                    && name.group().equals("consumer-fetch-manager-metrics")
+                    && topic.equals(name.tags().get("topic"))
+                    && metric.metricValue() instanceof Number value
+                    && !Double.isNaN(value.doubleValue())) {
+                lag += value.doubleValue();
+            }
+        }
+        return lag;
     }
 
     private boolean isLive() {
@@ -276,7 +318,7 @@ public final class RetryWorker implements AutoCloseable {
         topology.addSource(
                 AutoOffsetReset.earliest(),
                 "tiers",
-                new ArrivalTimestampExtractor(),
+                new ArrivalTimestampExtractor(runtime.topics().logAppendTime()),
                 new ByteArrayDeserializer(),
                 new ByteArrayDeserializer(),
                 ladder.tierTopics().toArray(String[]::new));
@@ -334,6 +376,8 @@ public final class RetryWorker implements AutoCloseable {
         settings.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         settings.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, WorkerProductionExceptionHandler.class);
         settings.put(WorkerProductionExceptionHandler.GATE_SETTING, gate);
+        settings.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbConfig.class);
+        settings.put(BoundedRocksDbConfig.MEMORY_SETTING, config.getLong(RetryWorkerConfig.ROCKSDB_MEMORY_MB));
         settings.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         settings.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 1000);
         return settings;
@@ -348,6 +392,21 @@ public final class RetryWorker implements AutoCloseable {
         });
         settings.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.getList(RetryWorkerConfig.BOOTSTRAP_SERVERS));
         settings.put(AdminClientConfig.CLIENT_ID_CONFIG, config.getString(RetryWorkerConfig.APPLICATION_ID) + "-admin");
+        return settings;
+    }
+
+    private static Map<String, Object> reporterSettings(RetryWorkerConfig config) {
+        Map<String, Object> settings = new HashMap<>();
+        config.passThroughSettings().forEach((name, value) -> {
+            if (ProducerConfig.configNames().contains(name)) {
+                settings.put(name, value);
+            }
+        });
+        settings.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.getList(RetryWorkerConfig.BOOTSTRAP_SERVERS));
+        settings.put(ProducerConfig.CLIENT_ID_CONFIG, config.getString(RetryWorkerConfig.APPLICATION_ID) + "-handover");
+        settings.put(ProducerConfig.ACKS_CONFIG, "all");
+        settings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        settings.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
         return settings;
     }
 

@@ -71,6 +71,7 @@ public final class RetryWorkerConfig extends AbstractConfig {
     public static final String PUNCTUATE_INTERVAL_MS = "retry.punctuate.interval.ms";
     public static final String POLL_MS = "retry.poll.ms";
     public static final String SHUTDOWN_DRAIN_TIMEOUT_MS = "retry.shutdown.drain.timeout.ms";
+    public static final String ROCKSDB_MEMORY_MB = "retry.rocksdb.memory.mb";
     public static final String DEAD_LETTER_BACKOFF_MAX_MS = "retry.dead.letter.backoff.max.ms";
 
     private static final ConfigDef CONFIG = define();
@@ -134,6 +135,14 @@ public final class RetryWorkerConfig extends AbstractConfig {
     }
 
     private static void defineRuntime(ConfigDef def) {
+        def.define(
+                ROCKSDB_MEMORY_MB,
+                Type.LONG,
+                64L,
+                Range.between(8, 65_536),
+                Importance.MEDIUM,
+                "Off-heap memory for all RocksDB state stores of one worker process together, in megabytes:"
+                        + " a shared block cache, half of which memtables may use.");
         def.define(
                         BOOTSTRAP_SERVERS,
                         Type.LIST,

@@ -59,13 +59,14 @@ class CircuitBreakerIT {
             watch.stop();
             assertThat(watch.firstOpenAtMs()).as("the breaker opened").isPositive();
             long halfOpenings = (long) transitions(worker, "half_open");
+            // Calls admitted while the breaker was still closed may arrive a little after it opened.
+            long settledAtMs = watch.firstOpenAtMs() + 500;
             long trialCalls = downstream.calls().stream()
-                    .filter(call ->
-                            call.arrivedAtMs() > watch.firstOpenAtMs() && call.arrivedAtMs() < outage.endsAtMs())
+                    .filter(call -> call.arrivedAtMs() > settledAtMs && call.arrivedAtMs() < outage.endsAtMs())
                     .count();
             assertThat(trialCalls)
                     .as("calls while the breaker kept the target away")
-                    .isLessThanOrEqualTo(HALF_OPEN_CALLS * halfOpenings + 2);
+                    .isLessThanOrEqualTo(HALF_OPEN_CALLS * halfOpenings);
             assertExactlyOnceWithoutSkippedAttempts(downstream, "outage-", 200);
             assertThat(pipeline.deadLetters()).isEmpty();
         }
@@ -151,9 +152,9 @@ class CircuitBreakerIT {
             CompletableFuture.allOf(published.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
 
             await().atMost(Duration.ofSeconds(30)).until(() -> healthy.keysWithEffects() == 100);
-            assertThat(transitions(worker, "open"))
-                    .as("the failing target's breaker opened")
-                    .isPositive();
+            await("the failing target's breaker opened")
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> transitions(worker, "open") > 0);
             assertThat(worker.isPaused())
                     .as("one open target does not pause consumption")
                     .isFalse();
@@ -181,12 +182,13 @@ class CircuitBreakerIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> transitions(worker, "half_open") >= 3);
             watch.stop();
             long halfOpenings = (long) transitions(worker, "half_open");
+            long settledAtMs = watch.firstOpenAtMs() + 500;
             long afterOpen = downstream.calls().stream()
-                    .filter(call -> call.arrivedAtMs() > watch.firstOpenAtMs())
+                    .filter(call -> call.arrivedAtMs() > settledAtMs)
                     .count();
             assertThat(afterOpen)
                     .as("calls after the first opening, %d half-open periods", halfOpenings)
-                    .isLessThanOrEqualTo(HALF_OPEN_CALLS * (halfOpenings + 1) + 2);
+                    .isLessThanOrEqualTo(HALF_OPEN_CALLS * (halfOpenings + 1));
             assertThat(worker.isPaused())
                     .as("the only target is open, so consumption pauses")
                     .isTrue();

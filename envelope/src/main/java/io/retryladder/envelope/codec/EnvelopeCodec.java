@@ -40,6 +40,7 @@ public final class EnvelopeCodec {
     private final BinaryMessageDecoder<FailedOperation> singleObjectDecoder;
     private final SpecificDatumWriter<FailedOperation> writer = new SpecificDatumWriter<>(EnvelopeSchemas.current());
     private final Map<Integer, SpecificDatumReader<FailedOperation>> readersBySchemaId = new ConcurrentHashMap<>();
+    private final Map<String, Integer> schemaIdsByTopic = new ConcurrentHashMap<>();
 
     private EnvelopeCodec(SchemaRegistryClient registry, boolean autoRegister) {
         this.registry = registry;
@@ -91,10 +92,7 @@ public final class EnvelopeCodec {
                 buffer.get(bytes);
                 return bytes;
             }
-            String subject = subjectOf(topic);
-            int id = autoRegister
-                    ? registry.register(subject, EnvelopeSchemas.current())
-                    : registry.lookUp(subject, EnvelopeSchemas.current());
+            int id = schemaIdsByTopic.computeIfAbsent(topic, this::schemaId);
             ByteArrayOutputStream out = new ByteArrayOutputStream(256);
             out.write(WireFormat.REGISTRY_MAGIC);
             out.write(ByteBuffer.allocate(Integer.BYTES).putInt(id).array());
@@ -124,6 +122,13 @@ public final class EnvelopeCodec {
                     bytes.length == 0 ? "(empty)" : hexPrefix(bytes)));
         }
         return format == WireFormat.REGISTRY ? decodeRegistry(bytes) : decodeSingleObject(bytes);
+    }
+
+    private int schemaId(String topic) {
+        String subject = subjectOf(topic);
+        return autoRegister
+                ? registry.register(subject, EnvelopeSchemas.current())
+                : registry.lookUp(subject, EnvelopeSchemas.current());
     }
 
     private FailedOperation decodeSingleObject(byte[] bytes) throws UndecodableEnvelopeException {

@@ -14,6 +14,7 @@ public final class AdaptiveRate {
     private static final long SECOND_NANOS = 1_000_000_000L;
     private static final double UNLIMITED = Double.POSITIVE_INFINITY;
     static final int MIN_OVERLOAD_SIGNALS = 3;
+    static final long BOOKING_HORIZON_NANOS = SECOND_NANOS;
     static final double MIN_OVERLOAD_PERCENT = 2.0;
 
     private final double cap;
@@ -54,7 +55,9 @@ public final class AdaptiveRate {
     /**
      * Books the next free slot and returns how many nanoseconds from now it starts: 0 when a call may
      * start at once. A caller that gets a positive wait owns that later slot and must not book again
-     * for the same call.
+     * for the same call. A slot further out than {@value #BOOKING_HORIZON_NANOS} ns is not booked,
+     * since the rate may have climbed by then: the result is then negative, minus the wait, and the
+     * caller asks again later.
      */
     public synchronized long reserve(long nowNanos) {
         climb(nowNanos);
@@ -64,6 +67,9 @@ public final class AdaptiveRate {
         }
         long interval = (long) (SECOND_NANOS / allowed);
         long slot = Math.max(nextSlotNanos, nowNanos - interval);
+        if (slot - nowNanos > BOOKING_HORIZON_NANOS) {
+            return -(slot - nowNanos);
+        }
         nextSlotNanos = slot + interval;
         if (slot > nowNanos) {
             return slot - nowNanos;

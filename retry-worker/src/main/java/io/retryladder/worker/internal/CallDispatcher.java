@@ -41,6 +41,7 @@ public final class CallDispatcher {
         BREAKER_OPEN,
         TARGET_BUSY,
         PACED,
+        PACED_UNBOOKED,
         WORKER_BUSY,
         DRAINING
     }
@@ -110,9 +111,12 @@ public final class CallDispatcher {
                 metrics.callRejected(gate.target(), "target_busy");
                 return new Start(StartStatus.TARGET_BUSY, 0);
             case PACED:
-            default:
                 inFlight.release();
                 return new Start(StartStatus.PACED, admission.waitMs());
+            case PACED_UNBOOKED:
+            default:
+                inFlight.release();
+                return new Start(StartStatus.PACED_UNBOOKED, admission.waitMs());
         }
         long startNanos = System.nanoTime();
         CompletionStage<AttemptResult> call;
@@ -221,6 +225,9 @@ public final class CallDispatcher {
             CircuitBreaker.StateTransition transition = event.getStateTransition();
             if (transition.getToState() == CircuitBreaker.State.CLOSED) {
                 openDuration.onClosed();
+            }
+            if (transition.getToState() == CircuitBreaker.State.HALF_OPEN) {
+                openDuration.onHalfOpen();
             }
             if (transition.getToState() == CircuitBreaker.State.OPEN) {
                 log.warn(

@@ -18,6 +18,7 @@ public final class GrowingOpenDuration implements IntervalFunction {
 
     private int level;
     private long lastClosedAtMs;
+    private boolean halfOpen;
     private volatile long openUntilMs;
 
     public GrowingOpenDuration(long baseMs, long maxMs, double multiplier, long reopenWindowMs, Clock clock) {
@@ -28,14 +29,12 @@ public final class GrowingOpenDuration implements IntervalFunction {
         this.clock = clock;
     }
 
-    /**
-     * Returns the open duration for an opening; Resilience4j calls it each time the breaker opens,
-     * with {@code attempts} above 1 when the opening follows failed trial calls.
-     */
+    /** Returns the open duration for an opening; Resilience4j calls it each time the breaker opens. */
     @Override
     public synchronized Long apply(Integer attempts) {
         long now = clock.millis();
-        boolean trialsFailed = attempts != null && attempts > 1;
+        boolean trialsFailed = halfOpen;
+        halfOpen = false;
         boolean reopenedSoon = lastClosedAtMs > 0 && now - lastClosedAtMs <= reopenWindowMs;
         level = trialsFailed || reopenedSoon ? level + 1 : 0;
         long duration = (long) Math.min(maxMs, baseMs * Math.pow(multiplier, level));
@@ -46,6 +45,12 @@ public final class GrowingOpenDuration implements IntervalFunction {
     /** Records that the breaker closed, which starts the reopen window. */
     public synchronized void onClosed() {
         lastClosedAtMs = clock.millis();
+        halfOpen = false;
+    }
+
+    /** Records that the breaker let trial calls through; if it opens next, they failed. */
+    public synchronized void onHalfOpen() {
+        halfOpen = true;
     }
 
     /** Returns when the current open period ends, in epoch milliseconds. */

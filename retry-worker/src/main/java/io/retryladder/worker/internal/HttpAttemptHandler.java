@@ -21,6 +21,8 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Makes the HTTP call of an operation with the JDK client, asynchronously. It sends the idempotency
@@ -58,11 +60,22 @@ public final class HttpAttemptHandler {
         this.clock = clock;
     }
 
-    /** Builds the client the handler needs: no automatic redirects, HTTP/1.1 and HTTP/2. */
+    /**
+     * Builds the client the handler needs: no automatic redirects, and a fixed pool of threads for
+     * its asynchronous work. Without its own pool the client completes responses on the common
+     * fork-join pool, which on machines with one or two CPUs starts a new thread for every task.
+     */
     public static HttpClient newClient(Duration connectTimeout) {
+        AtomicInteger threads = new AtomicInteger();
+        int poolSize = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
         return HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(connectTimeout)
+                .executor(Executors.newFixedThreadPool(poolSize, runnable -> {
+                    Thread thread = new Thread(runnable, "retry-worker-http-" + threads.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                }))
                 .build();
     }
 

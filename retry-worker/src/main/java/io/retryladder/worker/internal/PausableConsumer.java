@@ -129,6 +129,9 @@ public final class PausableConsumer implements Consumer<byte[], byte[]> {
         return new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                // The consumer forgets the pause of a revoked partition; so must we, or it stays paused
+                // when it comes back.
+                pausedByStreams.removeAll(partitions);
                 listener.onPartitionsRevoked(partitions);
             }
 

@@ -62,12 +62,16 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
     private static final int FIRE_BUDGET_PER_TICK = 2_000;
     private static final int PURGE_BUDGET = 10_000;
     private static final long INITIAL_DEAD_LETTER_BACKOFF_MS = 500;
+    /** How long past an attempt's timeout a new owner waits for the previous owner's outcome report. */
+    private static final long HANDOVER_GRACE_MS = 3_000;
+
     private static final RateLimitedLog cappedDueLog = new RateLimitedLog(log, Duration.ofSeconds(10));
     private static final RateLimitedLog heldDeadLetterLog = new RateLimitedLog(log, Duration.ofSeconds(10));
 
     private final WorkerRuntime runtime;
     private final Map<Bytes, InFlight> inFlight = new HashMap<>();
     private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
+    private final Map<Bytes, InFlight> orphans = new java.util.concurrent.ConcurrentHashMap<>();
 
     private ProcessorContext<byte[], byte[]> context;
     private KeyValueStore<Bytes, byte[]> timers;
@@ -92,6 +96,12 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
 
     @Override
     public void init(ProcessorContext<byte[], byte[]> context) {
+        // Kafka Streams calls init again on the same instance when a suspended task comes back.
+        synchronized (completions) {
+            closed = false;
+            inFlight.clear();
+        }
+        this.cursor = TimerKeys.lowest();
         this.context = context;
         this.taskId = context.taskId().toString();
         this.timers = context.getStateStore(TIMERS);
@@ -111,6 +121,10 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
     public void process(org.apache.kafka.streams.processor.api.Record<byte[], byte[]> record) {
         RecordMetadata metadata = context.recordMetadata().orElseThrow();
         Tier tier = runtime.ladder().tierOf(metadata.topic()).orElseThrow();
+        if (record.headers().lastHeader(PipelineHeaders.OUTCOME_REPORT) != null) {
+            applyReport(record, metadata);
+            return;
+        }
         if (record.value() == null) {
             park(record, metadata, "null value on tier topic " + metadata.topic(), "null_value");
             return;
@@ -142,7 +156,14 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
 
     @Override
     public void close() {
-        closed = true;
+        synchronized (completions) {
+            closed = true;
+            orphans.putAll(inFlight);
+        }
+        Completion finished;
+        while ((finished = completions.poll()) != null) {
+            handOver(finished.timerKey(), finished.result());
+        }
         if (tick != null) {
             tick.cancel();
         }
@@ -152,8 +173,7 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
         runtime.metrics().taskClosed(taskId);
         if (!inFlight.isEmpty()) {
             log.info(
-                    "Task {} closed with {} attempts in flight; whoever owns the task next starts them again with"
-                            + " the same idempotency keys",
+                    "Task {} closed with {} attempts in flight; their results go to the task's next owner",
                     taskId,
                     inFlight.size());
         }
@@ -305,6 +325,15 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
             return true;
         }
         FailedOperation operation = decodeLocal(entry);
+        if (entry.startedAtMs() > 0) {
+            long handoverDeadline = entry.startedAtMs() + callTimeoutMs(operation) + HANDOVER_GRACE_MS;
+            if (now < handoverDeadline) {
+                // Another worker, or this one before a crash, started this attempt: wait for its result.
+                moveTimer(key, entry.awaitingHandover(), operation, handoverDeadline);
+                runtime.metrics().deferred("awaiting_handover");
+                return true;
+            }
+        }
         int attempt = operation.getAttempt() + 1;
         int maxAttempts = Math.min(operation.getMaxAttempts(), runtime.attemptLimit());
         if (operation.getAttempt() >= maxAttempts) {
@@ -316,16 +345,15 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
                     key, entry, operation, exhausted, operation.getAttempt(), DeadLetterReason.ATTEMPTS_EXHAUSTED, now);
             return true;
         }
+        TimerEntry started = entry.started(now);
         Start start = runtime.dispatcher()
                 .tryStart(
-                        operation,
-                        attempt,
-                        entry.dueAtMs(),
-                        entry.rateSlotReserved(),
-                        result -> completions.add(new Completion(key, result)));
+                        operation, attempt, entry.dueAtMs(), entry.rateSlotReserved(), result -> complete(key, result));
         switch (start.status()) {
             case STARTED:
-                inFlight.put(key, new InFlight(entry, operation, attempt));
+                // The start mark tells a later owner of this task that the call may be in flight.
+                timers.put(key, started.serialize());
+                inFlight.put(key, new InFlight(started, operation, attempt));
                 runtime.metrics().lateness(tierTopic(entry), now - entry.dueAtMs());
                 return true;
             case BREAKER_OPEN:
@@ -339,6 +367,9 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
             case PACED:
                 defer(key, entry, operation, now + start.waitMs(), true, "paced");
                 return true;
+            case PACED_UNBOOKED:
+                defer(key, entry, operation, now + start.waitMs() + jitter(100), false, "paced");
+                return true;
             case WORKER_BUSY:
             case DRAINING:
             default:
@@ -348,16 +379,88 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
 
     private void defer(
             Bytes key, TimerEntry entry, FailedOperation operation, long untilMs, boolean slotReserved, String reason) {
+        moveTimer(key, entry.deferred(slotReserved), operation, untilMs);
+        runtime.metrics().deferred(reason);
+    }
+
+    /** Moves an entry to a new due time and points the key's state at it. */
+    private void moveTimer(Bytes key, TimerEntry moved, FailedOperation operation, long untilMs) {
         Bytes newKey = TimerKeys.withDue(key, untilMs);
         timers.delete(key);
-        timers.put(newKey, entry.deferred(slotReserved).serialize());
+        timers.put(newKey, moved.serialize());
         lowerCursor(newKey);
-        Bytes stateKey = Bytes.wrap(operation.getIdempotencyKey().getBytes(StandardCharsets.UTF_8));
+        Bytes stateKey = stateKey(operation);
         OperationState state = readState(stateKey);
         if (state != null && state.operationId().equals(operation.getOperationId())) {
             writeState(stateKey, state.withTimerKey(newKey.get(), now()));
         }
-        runtime.metrics().deferred(reason);
+    }
+
+    /**
+     * Takes the result of a call on the thread that finished it: queued for the stream thread while
+     * this task runs here, handed to the task's next owner once it has moved away.
+     */
+    private void complete(Bytes key, AttemptResult result) {
+        synchronized (completions) {
+            if (!closed && !orphans.containsKey(key)) {
+                completions.add(new Completion(key, result));
+                return;
+            }
+        }
+        handOver(key, result);
+    }
+
+    private void handOver(Bytes key, AttemptResult result) {
+        InFlight attempt = orphans.remove(key);
+        if (attempt != null) {
+            runtime.reporter().report(attempt.entry(), attempt.operation(), attempt.attempt(), result);
+        }
+    }
+
+    /** Applies the result of an attempt that another worker made while it owned this task. */
+    private void applyReport(
+            org.apache.kafka.streams.processor.api.Record<byte[], byte[]> record, RecordMetadata metadata) {
+        String where = metadata.topic() + "-" + metadata.partition() + "@" + metadata.offset();
+        OutcomeReport report;
+        try {
+            report = OutcomeReport.deserialize(record.value());
+        } catch (IllegalArgumentException e) {
+            park(record, metadata, "unreadable outcome report: " + e.getMessage(), "undecodable");
+            return;
+        }
+        long now = now();
+        Bytes stateKey = Bytes.wrap(record.key());
+        OperationState state = readState(stateKey);
+        if (state == null || state.timerKey() == null || !state.operationId().equals(report.operationId())) {
+            log.debug("Ignored the outcome report at {}: its operation no longer waits here", where);
+            return;
+        }
+        Bytes timerKey = Bytes.wrap(state.timerKey());
+        byte[] stored = timers.get(timerKey);
+        if (stored == null || inFlight.containsKey(timerKey)) {
+            log.debug("Ignored the outcome report at {}: the attempt started again here", where);
+            return;
+        }
+        TimerEntry entry = TimerEntry.deserialize(stored);
+        FailedOperation operation = decodeLocal(entry);
+        boolean sameAttempt = entry.startedAtMs() == report.startedAtMs()
+                && operation.getReplayCount() == report.replayCount()
+                && operation.getAttempt() + 1 == report.attempt();
+        if (!sameAttempt) {
+            log.debug("Ignored the outcome report at {}: it is for another attempt", where);
+            return;
+        }
+        runtime.metrics().handedOver();
+        applyOutcome(timerKey, new InFlight(entry, operation, report.attempt()), report.result(), now);
+    }
+
+    private long callTimeoutMs(FailedOperation operation) {
+        if (operation.getRequest() instanceof io.retryladder.envelope.avro.HttpRequest http
+                && http.getTimeoutMs() != null
+                && http.getTimeoutMs() > 0) {
+            return http.getTimeoutMs();
+        }
+        return runtime.callTimeoutMs();
     }
 
     private void applyCompletions(long now) {
@@ -484,15 +587,12 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
             return;
         }
         Tier tier = runtime.ladder().tierOf(metadata.topic()).orElseThrow();
-        TimerEntry entry = new TimerEntry(
-                TimerEntry.Kind.PARKED,
+        TimerEntry entry = TimerEntry.parked(
                 tier.index(),
                 metadata.topic(),
                 metadata.partition(),
                 metadata.offset(),
                 now,
-                0,
-                false,
                 INITIAL_DEAD_LETTER_BACKOFF_MS,
                 raw.serialize());
         Bytes key = TimerKeys.of(now + INITIAL_DEAD_LETTER_BACKOFF_MS, "parked:" + where, 0, 0);
@@ -670,16 +770,22 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
     }
 
     private void countWaiting() {
+        long[] perTier = new long[waiting.length()];
+        long held = 0;
         try (KeyValueIterator<Bytes, byte[]> iterator = timers.all()) {
             while (iterator.hasNext()) {
                 TimerEntry entry = TimerEntry.deserialize(iterator.next().value);
                 if (entry.kind() == TimerEntry.Kind.WAITING) {
-                    waiting.incrementAndGet(entry.tierIndex());
+                    perTier[entry.tierIndex()]++;
                 } else {
-                    pendingDeadLetters.incrementAndGet(0);
+                    held++;
                 }
             }
         }
+        for (int i = 0; i < perTier.length; i++) {
+            waiting.set(i, perTier[i]);
+        }
+        pendingDeadLetters.set(0, held);
     }
 
     private void lowerCursor(Bytes key) {

@@ -21,7 +21,9 @@ public final class TargetGate {
         /** The target has its maximum number of calls in flight. */
         BUSY,
         /** The target's rate booked a slot for this call after the returned wait. */
-        PACED
+        PACED,
+        /** The target's rate has no slot for this call soon; ask again after the returned wait. */
+        PACED_UNBOOKED
     }
 
     /**
@@ -72,10 +74,16 @@ public final class TargetGate {
             return new Admission(Verdict.ADMITTED, 0);
         }
         long waitNanos = rate.reserve(nowNanos);
-        if (waitNanos > 0) {
+        if (waitNanos != 0) {
             bulkhead.onComplete();
             breaker.releasePermission();
-            return new Admission(Verdict.PACED, Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos)));
+            boolean booked = waitNanos > 0;
+            long waitMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(Math.abs(waitNanos)));
+            return new Admission(
+                    booked ? Verdict.PACED : Verdict.PACED_UNBOOKED,
+                    booked
+                            ? waitMs
+                            : Math.min(waitMs, TimeUnit.NANOSECONDS.toMillis(AdaptiveRate.BOOKING_HORIZON_NANOS)));
         }
         return new Admission(Verdict.ADMITTED, 0);
     }

@@ -19,6 +19,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,10 +48,55 @@ public final class TopicSetup {
             }
             create(admin, missing, ladder, config);
         }
-        Map<String, TopicDescription> descriptions =
-                get(() -> admin.describeTopics(topics).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        Map<String, TopicDescription> descriptions = describe(admin, topics);
         int partitions = checkTierPartitions(ladder, descriptions);
-        return new TopicLayout(partitions, maxMessageBytes(admin, topics));
+        Map<String, Config> configs = configs(admin, topics);
+        Map<String, Integer> maxMessageBytes = new HashMap<>();
+        configs.forEach((topic, topicConfig) -> maxMessageBytes.put(
+                topic,
+                Integer.parseInt(
+                        topicConfig.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value())));
+        boolean logAppendTime = ladder.tierTopics().stream()
+                .allMatch(topic -> "LogAppendTime"
+                        .equals(configs.get(topic)
+                                .get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG)
+                                .value()));
+        if (!logAppendTime) {
+            log.warn(
+                    "Not every tier topic of {} uses message.timestamp.type=LogAppendTime, so delays start when"
+                            + " the worker reads a record rather than when the broker stored it; set it to anchor delays on"
+                            + " the broker's clock",
+                    ladder.tierTopics());
+        }
+        return new TopicLayout(partitions, maxMessageBytes, logAppendTime);
+    }
+
+    /** Describes the topics, waiting for topics created a moment ago to appear in the cluster's metadata. */
+    private static Map<String, TopicDescription> describe(Admin admin, List<String> topics) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (true) {
+            try {
+                return admin.describeTopics(topics).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Failed to describe topics " + topics + ": " + e.getCause(), e);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while describing topics " + topics, e);
+            } catch (TimeoutException e) {
+                throw new IllegalStateException(
+                        "Describing topics " + topics + " timed out after " + TIMEOUT_SECONDS
+                                + " s; check bootstrap.servers and that the brokers are up",
+                        e);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for topics " + topics, e);
+            }
+        }
     }
 
     private static void create(Admin admin, List<String> missing, Ladder ladder, RetryWorkerConfig config) {
@@ -102,18 +148,15 @@ public final class TopicSetup {
         return max;
     }
 
-    private static Map<String, Integer> maxMessageBytes(Admin admin, List<String> topics) {
+    private static Map<String, Config> configs(Admin admin, List<String> topics) {
         List<ConfigResource> resources = topics.stream()
                 .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic))
                 .toList();
         Map<ConfigResource, Config> configs =
                 get(() -> admin.describeConfigs(resources).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
-        Map<String, Integer> limits = new HashMap<>();
-        configs.forEach((resource, config) -> limits.put(
-                resource.name(),
-                Integer.parseInt(
-                        config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value())));
-        return limits;
+        Map<String, Config> byTopic = new HashMap<>();
+        configs.forEach((resource, config) -> byTopic.put(resource.name(), config));
+        return byTopic;
     }
 
     private interface AdminCall<T> {

@@ -166,6 +166,13 @@ public final class WorkerMetrics {
                 .increment();
     }
 
+    public void handedOver() {
+        counter(
+                        "retry.worker.handovers",
+                        "Attempt results applied from the worker that made the call after the task moved here")
+                .increment();
+    }
+
     public void misplaced() {
         counter("retry.worker.misplaced", "Records read from a partition other than their key's, and re-published")
                 .increment();

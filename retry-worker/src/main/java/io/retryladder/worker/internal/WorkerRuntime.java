@@ -22,6 +22,7 @@ public record WorkerRuntime(
         EnvelopeCodec localCodec,
         EnvelopeTransitions transitions,
         CallDispatcher dispatcher,
+        OutcomeReporter reporter,
         DeadLetterGate deadLetterGate,
         WorkerMetrics metrics,
         TopicLayout topics,
@@ -31,4 +32,5 @@ public record WorkerRuntime(
         long dedupeRetentionMs,
         long releaseSpreadMs,
         long deadLetterBackoffMaxMs,
-        int maxRecordBytes) {}
+        int maxRecordBytes,
+        long callTimeoutMs) {}
