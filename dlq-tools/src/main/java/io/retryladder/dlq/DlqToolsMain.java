@@ -4,7 +4,8 @@ import java.time.Duration;
 
 /**
  * Runs dlq-tools: {@code java -jar dlq-tools-all.jar <command> [options]}. On Ctrl-C or SIGTERM a
- * running replay aborts its open transaction before the process ends.
+ * replay that is writing aborts its open transaction before the process ends; other commands end at
+ * once.
  */
 public final class DlqToolsMain {
 
@@ -18,7 +19,9 @@ public final class DlqToolsMain {
                 .addShutdownHook(new Thread(
                         () -> {
                             context.stopSignal().request();
-                            context.stopSignal().awaitFinished(STOP_TIMEOUT);
+                            if (context.stopSignal().isGuarded()) {
+                                context.stopSignal().awaitFinished(STOP_TIMEOUT);
+                            }
                         },
                         "dlq-tools-shutdown"));
         int exitCode;

@@ -63,7 +63,6 @@ import picocli.CommandLine.Spec;
 final class ReplayCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(ReplayCommand.class);
-    private static final Duration TRANSACTION_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
     @ParentCommand
@@ -230,8 +229,12 @@ final class ReplayCommand implements Callable<Integer> {
     private int replay(Session session, String id, Tier tier, PrintWriter out) {
         String markersTopic = session.config.markersTopic();
         CompactedTopics.ensure(session.clients, markersTopic);
+        // The broker aborts a transaction left open by a killed run after this timeout. Until then,
+        // read_committed consumers of the tier partitions, the workers among them, wait at it.
+        Duration transactionTimeout = Duration.ofMillis(session.config.getInt(DlqToolsConfig.TRANSACTION_MAX_MS))
+                .plus(session.config.requestTimeout());
         KafkaProducer<byte[], byte[]> producer =
-                session.clients.producer("replay", session.config.transactionalId(id), TRANSACTION_TIMEOUT);
+                session.clients.producer("replay", session.config.transactionalId(id), transactionTimeout);
         try {
             initTransactions(producer, session.config.transactionalId(id));
             Planned planned = plan(session, id);
@@ -352,7 +355,12 @@ final class ReplayCommand implements Callable<Integer> {
             writer.recordRun(new ReplayRun(
                     id, parent.context.clock().instant(), System.getProperty("user.name"), planned.ends()));
         }
+        if (!parent.context.stopSignal().guard()) {
+            out.println("Stopped before replaying anything.");
+            return ExitCodes.INTERRUPTED;
+        }
         boolean stopped = false;
+        progress.update(0);
         try {
             session.deadLetters.scan(starts, ends, entry -> {
                 if (targets.replace(entry.id(), Boolean.TRUE) != null) {

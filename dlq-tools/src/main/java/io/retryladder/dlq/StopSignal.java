@@ -12,14 +12,32 @@ import java.util.concurrent.TimeUnit;
 public final class StopSignal {
 
     private volatile boolean requested;
+    private volatile boolean guarded;
     private final CountDownLatch finished = new CountDownLatch(1);
 
-    public void request() {
+    public synchronized void request() {
         requested = true;
     }
 
     public boolean isRequested() {
         return requested;
+    }
+
+    /**
+     * Marks the start of work that a stop must let end cleanly, such as writing replay transactions.
+     * Returns false, and marks nothing, when a stop was already requested.
+     */
+    public synchronized boolean guard() {
+        if (requested) {
+            return false;
+        }
+        guarded = true;
+        return true;
+    }
+
+    /** Returns whether the command is in work that a stop must let end cleanly. */
+    public synchronized boolean isGuarded() {
+        return guarded;
     }
 
     /** Marks the command as done, so that {@link #awaitFinished} returns. */

@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * replay as a principal that may not write to the tier topic, on a broker of its own with SASL/PLAIN
- * and ACLs: the command fails with one line that names the topic, and leaves no replayed record and
+ * and ACLs. The command fails with one line that names the topic. It leaves no replayed record and
  * no marker behind.
  */
 class AuthorizationIT {
@@ -163,7 +162,7 @@ class AuthorizationIT {
     }
 
     private static List<?> read(String topic) {
-        return Topics.readAll(kafka.clientProperties(), topic, Duration.ofSeconds(30));
+        return TestPipeline.readCommitted(kafka.clientProperties(), topic);
     }
 
     private static AclBinding topicAcl(String topic, AclOperation operation) {

@@ -35,7 +35,7 @@ class ReplayWithWorkerIT {
     private static final List<String> KEYS = List.of("charge-1", "charge-2", "charge-3", "charge-4");
 
     @Test
-    void replayStopsAtStartOffsetsAndSkipsSucceededKeys(KafkaCluster kafka) throws Exception {
+    void failingThenSucceedingReplays(KafkaCluster kafka) throws Exception {
         try (LoopbackDownstream downstream = LoopbackDownstream.start(call -> Response.status(503));
                 TestPipeline pipeline = new TestPipeline(kafka).with("DLQ_TOOLS_RETRY_TIER_DELAYS_MS", "200,400");
                 RetryWorker worker = startWorker(pipeline);
@@ -118,8 +118,8 @@ class ReplayWithWorkerIT {
         settings.put("retry.topics.partitions", "3");
         settings.put("retry.http.port", "0");
         settings.put("num.stream.threads", "1");
-        // The downstream fails every call of the first half of the test; a breaker that opens would pause
-        // the worker, which this test is not about.
+        // The downstream fails every call in the first half of the test. These settings keep the breaker
+        // closed, because an open breaker pauses the worker, which this test is not about.
         settings.put("retry.breaker.minimum.calls", "500");
         settings.put("retry.breaker.window.calls", "1000");
         settings.put("state.dir", Files.createTempDirectory("dlq-tools-worker-").toString());

@@ -21,11 +21,12 @@ public final class OperationStates {
     private OperationStates() {}
 
     /**
-     * Reads the changelog to its end and returns the latest state of each of {@code keys} that the
-     * workers still remember, or empty when the changelog topic does not exist.
+     * Reads the changelog to its end, waiting for the workers' open transactions to end, and returns
+     * the latest state of each of {@code keys} that the workers still remember, or empty when the
+     * changelog topic does not exist.
      */
     public static Optional<Map<String, OperationState>> read(TopicReader reader, String topic, Set<String> keys) {
-        Optional<Map<Integer, Long>> ends = reader.endOffsets(topic);
+        Optional<Map<Integer, Long>> ends = reader.latestOffsets(topic);
         if (ends.isEmpty()) {
             return Optional.empty();
         }

@@ -37,7 +37,7 @@ public final class ReplayMarkers {
     /** Reads the markers of {@code deadLetterTopic}; a missing topic contains none. */
     public static ReplayMarkers read(TopicReader reader, String topic, String deadLetterTopic) {
         ReplayMarkers markers = empty();
-        reader.endOffsets(topic)
+        reader.latestOffsets(topic)
                 .ifPresent(ends -> reader.read(topic, ends, record -> {
                     String key = record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
                     String[] parts = key.split("/", -1);

@@ -44,7 +44,7 @@ public final class Resolutions {
     public static Resolutions read(TopicReader reader, String topic, String deadLetterTopic) {
         Map<EntryId, Resolution> byEntry = new HashMap<>();
         String prefix = deadLetterTopic + "/";
-        reader.endOffsets(topic)
+        reader.latestOffsets(topic)
                 .ifPresent(ends -> reader.read(topic, ends, record -> {
                     String key = record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
                     if (!key.startsWith(prefix)) {

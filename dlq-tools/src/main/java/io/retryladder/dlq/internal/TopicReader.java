@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -23,19 +24,39 @@ public final class TopicReader implements AutoCloseable {
 
     private static final Duration POLL = Duration.ofMillis(200);
 
+    private final KafkaClients clients;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Duration timeout;
+    private KafkaConsumer<byte[], byte[]> latestOffsetsConsumer;
 
     public TopicReader(KafkaClients clients, String purpose) {
+        this.clients = clients;
         this.consumer = clients.consumer(purpose);
         this.timeout = clients.timeout();
     }
 
     /**
-     * Returns the end offset of each partition of {@code topic}, which for a committed-only reader is
-     * the offset before the first open transaction, or empty when the topic does not exist.
+     * Returns the end offset of each partition of {@code topic} for a committed-only reader, which is
+     * the offset of the first record of the first open transaction, or empty when the topic does not
+     * exist. Records of transactions still open are left out.
      */
     public Optional<Map<Integer, Long>> endOffsets(String topic) {
+        return endOffsets(consumer, topic);
+    }
+
+    /**
+     * Returns the offset after the last record of each partition of {@code topic}, open transactions
+     * included, or empty when the topic does not exist. Reading up to these offsets waits until every
+     * transaction open now has ended, so it returns the records of every transaction committed before the call.
+     */
+    public Optional<Map<Integer, Long>> latestOffsets(String topic) {
+        if (latestOffsetsConsumer == null) {
+            latestOffsetsConsumer = clients.consumer("offsets", IsolationLevel.READ_UNCOMMITTED);
+        }
+        return endOffsets(latestOffsetsConsumer, topic);
+    }
+
+    private Optional<Map<Integer, Long>> endOffsets(KafkaConsumer<byte[], byte[]> consumer, String topic) {
         List<PartitionInfo> partitions;
         try {
             partitions = consumer.partitionsFor(topic, timeout);
@@ -135,6 +156,9 @@ public final class TopicReader implements AutoCloseable {
     @Override
     public void close() {
         consumer.close(Duration.ofSeconds(5));
+        if (latestOffsetsConsumer != null) {
+            latestOffsetsConsumer.close(Duration.ofSeconds(5));
+        }
     }
 
     private void readPartition(TopicPartition partition, long end, Consumer<ConsumerRecord<byte[], byte[]>> sink) {
@@ -160,7 +184,9 @@ public final class TopicReader implements AutoCloseable {
         if (System.nanoTime() > deadline) {
             throw ToolException.failure(
                     "Reading " + partition + " made no progress towards offset " + end + " for " + timeout.toSeconds()
-                            + " s; check that the brokers are reachable, or raise dlq.request.timeout.ms",
+                            + " s; check that the brokers are reachable. An open transaction also holds readers back"
+                            + " until it ends or the broker aborts it after its transaction.timeout.ms; raise"
+                            + " dlq.request.timeout.ms to wait longer",
                     null);
         }
     }
