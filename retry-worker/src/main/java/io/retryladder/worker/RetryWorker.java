@@ -50,6 +50,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.AutoOffsetReset;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -65,6 +66,9 @@ import org.slf4j.LoggerFactory;
  * as one consumer group.
  */
 public final class RetryWorker implements AutoCloseable {
+
+    /** How long {@link #close()} waits for Kafka Streams to commit and leave the group, after draining calls. */
+    public static final Duration STREAMS_CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     private static final Logger log = LoggerFactory.getLogger(RetryWorker.class);
 
@@ -273,7 +277,10 @@ public final class RetryWorker implements AutoCloseable {
         int unfinished = dispatcher.callsInFlight();
         // Give the punctuators a moment to apply the last outcomes before the final commit.
         sleep(Math.max(50, 4L * config.getInt(RetryWorkerConfig.PUNCTUATE_INTERVAL_MS)));
-        streams.close(Duration.ofSeconds(30));
+        // Leaving the group hands this worker's tasks to the others at once; staying would leave them
+        // unowned, and their due records waiting, until the session timeout expires.
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(STREAMS_CLOSE_TIMEOUT));
         streamsMetrics.close();
         reporter.close();
         pauseController.close();
@@ -344,6 +351,13 @@ public final class RetryWorker implements AutoCloseable {
                                 Serdes.ByteArray())
                         .withCachingDisabled(),
                 "retry");
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(RetryProcessor.STARTS),
+                                Serdes.Bytes(),
+                                Serdes.ByteArray())
+                        .withCachingDisabled(),
+                "retry");
         for (Tier tier : ladder.tiers()) {
             topology.addSink(
                     RetryProcessor.tierSink(tier.index()),
@@ -380,6 +394,8 @@ public final class RetryWorker implements AutoCloseable {
         settings.put(BoundedRocksDbConfig.MEMORY_SETTING, config.getLong(RetryWorkerConfig.ROCKSDB_MEMORY_MB));
         settings.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         settings.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 1000);
+        // A crashed worker's tasks wait for the session timeout before others take them over.
+        settings.putIfAbsent(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
         return settings;
     }
 

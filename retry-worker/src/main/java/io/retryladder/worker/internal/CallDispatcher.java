@@ -155,13 +155,16 @@ public final class CallDispatcher {
         return gates.values();
     }
 
-    /** Returns whether at least one target is known and every known target's breaker is open. */
+    /**
+     * Returns whether at least one target is known and every known target's breaker is open. A
+     * half-open breaker does not count: its trial calls need records to try.
+     */
     public boolean everyTargetOpen() {
         if (gates.isEmpty()) {
             return false;
         }
         for (TargetGate gate : gates.values()) {
-            if (!gate.isOpen()) {
+            if (gate.breakerState() != CircuitBreaker.State.OPEN) {
                 return false;
             }
         }
@@ -218,7 +221,7 @@ public final class CallDispatcher {
                         Duration.ofMillis(config.getLong(RetryWorkerConfig.BREAKER_SLOW_CALL_DURATION_MS)))
                 .permittedNumberOfCallsInHalfOpenState(config.getInt(RetryWorkerConfig.BREAKER_HALF_OPEN_CALLS))
                 .waitIntervalFunctionInOpenState(openDuration)
-                .automaticTransitionFromOpenToHalfOpenEnabled(false)
+                .automaticTransitionFromOpenToHalfOpenEnabled(true)
                 .build();
         CircuitBreaker breaker = CircuitBreaker.of(target.name(), breakerConfig);
         breaker.getEventPublisher().onStateTransition(event -> {

@@ -29,9 +29,10 @@ public final class OutcomeReporter implements AutoCloseable {
     }
 
     /** Reports the result of an attempt started at {@code startedAtMs} for a record that now belongs elsewhere. */
-    public void report(TimerEntry entry, FailedOperation operation, int attempt, AttemptResult result) {
-        OutcomeReport report = new OutcomeReport(
-                operation.getOperationId(), operation.getReplayCount(), attempt, entry.startedAtMs(), result);
+    public void report(
+            TimerEntry entry, FailedOperation operation, int attempt, long startedAtMs, AttemptResult result) {
+        OutcomeReport report =
+                new OutcomeReport(operation.getOperationId(), operation.getReplayCount(), attempt, startedAtMs, result);
         RecordHeaders headers = new RecordHeaders();
         headers.add(PipelineHeaders.OUTCOME_REPORT, new byte[] {1});
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(

@@ -56,6 +56,7 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
     public static final String TIMERS = "timers";
     public static final String OPERATIONS = "operations";
     public static final String EXPIRY = "expiry";
+    public static final String STARTS = "starts";
     public static final String DEAD_LETTER_SINK = "dead-letters";
 
     private static final Logger log = LoggerFactory.getLogger(RetryProcessor.class);
@@ -77,6 +78,7 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
     private KeyValueStore<Bytes, byte[]> timers;
     private KeyValueStore<Bytes, byte[]> operations;
     private KeyValueStore<Bytes, byte[]> expiry;
+    private KeyValueStore<Bytes, byte[]> starts;
     private Bytes cursor = TimerKeys.lowest();
     private String taskId;
     private AtomicLongArray waiting;
@@ -107,9 +109,11 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
         this.timers = context.getStateStore(TIMERS);
         this.operations = context.getStateStore(OPERATIONS);
         this.expiry = context.getStateStore(EXPIRY);
+        this.starts = context.getStateStore(STARTS);
         this.waiting = runtime.metrics().waitingCounts(taskId);
         this.pendingDeadLetters = runtime.metrics().pendingDeadLetterCounts(taskId);
         countWaiting();
+        log.debug("Task {} initialized with {} waiting records", taskId, waitingInTask());
         tick = context.schedule(
                 Duration.ofMillis(runtime.punctuateIntervalMs()), PunctuationType.WALL_CLOCK_TIME, this::onTick);
         long purgeIntervalMs = Math.min(60_000, Math.max(1_000, runtime.dedupeRetentionMs() / 4));
@@ -231,6 +235,13 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
                         0,
                         timerKey.get()));
         runtime.metrics().accepted(tier.topic());
+        log.debug(
+                "Accepted key {} from {}-{}@{}, due in {} ms",
+                operation.getIdempotencyKey(),
+                metadata.topic(),
+                metadata.partition(),
+                metadata.offset(),
+                dueAtMs - now);
     }
 
     /** Returns why a record of a known key is dropped, or null when it continues the key's operation. */
@@ -325,14 +336,17 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
             return true;
         }
         FailedOperation operation = decodeLocal(entry);
-        if (entry.startedAtMs() > 0) {
-            long handoverDeadline = entry.startedAtMs() + callTimeoutMs(operation) + HANDOVER_GRACE_MS;
+        Long startedAtMs = startMark(key);
+        if (startedAtMs != null) {
+            long handoverDeadline = startedAtMs + callTimeoutMs(operation) + HANDOVER_GRACE_MS;
             if (now < handoverDeadline) {
                 // Another worker, or this one before a crash, started this attempt: wait for its result.
-                moveTimer(key, entry.awaitingHandover(), operation, handoverDeadline);
+                Bytes moved = moveTimer(key, entry, operation, handoverDeadline);
+                starts.put(moved, longBytes(startedAtMs));
                 runtime.metrics().deferred("awaiting_handover");
                 return true;
             }
+            starts.delete(key);
         }
         int attempt = operation.getAttempt() + 1;
         int maxAttempts = Math.min(operation.getMaxAttempts(), runtime.attemptLimit());
@@ -345,15 +359,14 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
                     key, entry, operation, exhausted, operation.getAttempt(), DeadLetterReason.ATTEMPTS_EXHAUSTED, now);
             return true;
         }
-        TimerEntry started = entry.started(now);
         Start start = runtime.dispatcher()
                 .tryStart(
                         operation, attempt, entry.dueAtMs(), entry.rateSlotReserved(), result -> complete(key, result));
         switch (start.status()) {
             case STARTED:
                 // The start mark tells a later owner of this task that the call may be in flight.
-                timers.put(key, started.serialize());
-                inFlight.put(key, new InFlight(started, operation, attempt));
+                starts.put(key, longBytes(now));
+                inFlight.put(key, new InFlight(entry, operation, attempt, now));
                 runtime.metrics().lateness(tierTopic(entry), now - entry.dueAtMs());
                 return true;
             case BREAKER_OPEN:
@@ -384,9 +397,10 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
     }
 
     /** Moves an entry to a new due time and points the key's state at it. */
-    private void moveTimer(Bytes key, TimerEntry moved, FailedOperation operation, long untilMs) {
+    private Bytes moveTimer(Bytes key, TimerEntry moved, FailedOperation operation, long untilMs) {
         Bytes newKey = TimerKeys.withDue(key, untilMs);
         timers.delete(key);
+        starts.delete(key);
         timers.put(newKey, moved.serialize());
         lowerCursor(newKey);
         Bytes stateKey = stateKey(operation);
@@ -394,6 +408,7 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
         if (state != null && state.operationId().equals(operation.getOperationId())) {
             writeState(stateKey, state.withTimerKey(newKey.get(), now()));
         }
+        return newKey;
     }
 
     /**
@@ -413,7 +428,8 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
     private void handOver(Bytes key, AttemptResult result) {
         InFlight attempt = orphans.remove(key);
         if (attempt != null) {
-            runtime.reporter().report(attempt.entry(), attempt.operation(), attempt.attempt(), result);
+            runtime.reporter()
+                    .report(attempt.entry(), attempt.operation(), attempt.attempt(), attempt.startedAtMs(), result);
         }
     }
 
@@ -443,7 +459,9 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
         }
         TimerEntry entry = TimerEntry.deserialize(stored);
         FailedOperation operation = decodeLocal(entry);
-        boolean sameAttempt = entry.startedAtMs() == report.startedAtMs()
+        Long startedAtMs = startMark(timerKey);
+        boolean sameAttempt = startedAtMs != null
+                && startedAtMs == report.startedAtMs()
                 && operation.getReplayCount() == report.replayCount()
                 && operation.getAttempt() + 1 == report.attempt();
         if (!sameAttempt) {
@@ -451,7 +469,7 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
             return;
         }
         runtime.metrics().handedOver();
-        applyOutcome(timerKey, new InFlight(entry, operation, report.attempt()), report.result(), now);
+        applyOutcome(timerKey, new InFlight(entry, operation, report.attempt(), startedAtMs), report.result(), now);
     }
 
     private long callTimeoutMs(FailedOperation operation) {
@@ -749,7 +767,25 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
 
     private void removeTimer(Bytes key, TimerEntry entry) {
         timers.delete(key);
+        starts.delete(key);
         waiting.decrementAndGet(entry.tierIndex());
+    }
+
+    private long waitingInTask() {
+        long total = 0;
+        for (int i = 0; i < waiting.length(); i++) {
+            total += waiting.get(i);
+        }
+        return total;
+    }
+
+    private Long startMark(Bytes key) {
+        byte[] bytes = starts.get(key);
+        return bytes == null ? null : ByteBuffer.wrap(bytes).getLong();
+    }
+
+    private static byte[] longBytes(long value) {
+        return ByteBuffer.allocate(Long.BYTES).putLong(value).array();
     }
 
     private void deleteTimer(byte[] key) {
@@ -761,6 +797,7 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
         if (stale != null && !inFlight.containsKey(timerKey)) {
             TimerEntry entry = TimerEntry.deserialize(stale);
             timers.delete(timerKey);
+            starts.delete(timerKey);
             if (entry.kind() == TimerEntry.Kind.WAITING) {
                 waiting.decrementAndGet(entry.tierIndex());
             } else {
@@ -846,7 +883,7 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
         return boundMs <= 0 ? 0 : ThreadLocalRandom.current().nextLong(boundMs + 1);
     }
 
-    private record InFlight(TimerEntry entry, FailedOperation operation, int attempt) {}
+    private record InFlight(TimerEntry entry, FailedOperation operation, int attempt, long startedAtMs) {}
 
     private record Completion(Bytes timerKey, AttemptResult result) {}
 

@@ -19,8 +19,6 @@ import java.io.UncheckedIOException;
  * @param deferrals how many times an open breaker, a busy target or a rate limit moved the entry later
  * @param rateSlotReserved whether the entry was moved to a slot that the target's rate already granted
  * @param deadLetterBackoffMs the current wait between dead-letter write attempts
- * @param startedAtMs when a worker started the entry's attempt, 0 when none has; an entry read with a
- *     start time was in flight at a worker that crashed or lost the task
  * @param payload for {@link Kind#WAITING} and {@link Kind#DEAD_LETTER} an envelope in single-object
  *     encoding; for {@link Kind#PARKED} a {@link RawRecord}
  */
@@ -34,7 +32,6 @@ public record TimerEntry(
         int deferrals,
         boolean rateSlotReserved,
         long deadLetterBackoffMs,
-        long startedAtMs,
         byte[] payload) {
 
     private static final byte FORMAT_VERSION = 1;
@@ -51,15 +48,15 @@ public record TimerEntry(
 
     public static TimerEntry waiting(
             int tierIndex, String topic, int partition, long offset, long dueAtMs, byte[] envelope) {
-        return new TimerEntry(Kind.WAITING, tierIndex, topic, partition, offset, dueAtMs, 0, false, 0, 0, envelope);
+        return new TimerEntry(Kind.WAITING, tierIndex, topic, partition, offset, dueAtMs, 0, false, 0, envelope);
     }
 
     public static TimerEntry parked(
             int tierIndex, String topic, int partition, long offset, long nowMs, long backoffMs, byte[] raw) {
-        return new TimerEntry(Kind.PARKED, tierIndex, topic, partition, offset, nowMs, 0, false, backoffMs, 0, raw);
+        return new TimerEntry(Kind.PARKED, tierIndex, topic, partition, offset, nowMs, 0, false, backoffMs, raw);
     }
 
-    /** Returns this entry moved later once more; a deferred attempt is no longer in flight anywhere. */
+    /** Returns this entry moved later once more. */
     public TimerEntry deferred(boolean slotReserved) {
         return new TimerEntry(
                 kind,
@@ -71,23 +68,6 @@ public record TimerEntry(
                 deferrals + 1,
                 slotReserved,
                 deadLetterBackoffMs,
-                0,
-                payload);
-    }
-
-    /** Returns this entry moved later to wait for the result of its attempt from the worker that made it. */
-    public TimerEntry awaitingHandover() {
-        return new TimerEntry(
-                kind,
-                tierIndex,
-                sourceTopic,
-                sourcePartition,
-                sourceOffset,
-                dueAtMs,
-                deferrals,
-                rateSlotReserved,
-                deadLetterBackoffMs,
-                startedAtMs,
                 payload);
     }
 
@@ -102,7 +82,6 @@ public record TimerEntry(
                 deferrals,
                 false,
                 backoffMs,
-                0,
                 heldPayload);
     }
 
@@ -117,28 +96,11 @@ public record TimerEntry(
                 deferrals,
                 false,
                 backoffMs,
-                0,
-                payload);
-    }
-
-    /** Returns this entry marked as started now; the mark reaches the changelog with the next commit. */
-    public TimerEntry started(long nowMs) {
-        return new TimerEntry(
-                kind,
-                tierIndex,
-                sourceTopic,
-                sourcePartition,
-                sourceOffset,
-                dueAtMs,
-                deferrals,
-                rateSlotReserved,
-                deadLetterBackoffMs,
-                nowMs,
                 payload);
     }
 
     public byte[] serialize() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(payload.length + 72);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(payload.length + 64);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(FORMAT_VERSION);
             out.writeByte(kind.ordinal());
@@ -150,7 +112,6 @@ public record TimerEntry(
             out.writeInt(deferrals);
             out.writeBoolean(rateSlotReserved);
             out.writeLong(deadLetterBackoffMs);
-            out.writeLong(startedAtMs);
             out.writeInt(payload.length);
             out.write(payload);
         } catch (IOException e) {
@@ -175,21 +136,10 @@ public record TimerEntry(
             int deferrals = in.readInt();
             boolean reserved = in.readBoolean();
             long backoff = in.readLong();
-            long startedAtMs = in.readLong();
             byte[] payload = new byte[in.readInt()];
             in.readFully(payload);
             return new TimerEntry(
-                    kind,
-                    tierIndex,
-                    topic,
-                    partition,
-                    offset,
-                    dueAtMs,
-                    deferrals,
-                    reserved,
-                    backoff,
-                    startedAtMs,
-                    payload);
+                    kind, tierIndex, topic, partition, offset, dueAtMs, deferrals, reserved, backoff, payload);
         } catch (IOException e) {
             throw new UncheckedIOException("Corrupt timer entry", e);
         }
