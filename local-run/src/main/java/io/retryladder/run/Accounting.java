@@ -112,6 +112,8 @@ final class Accounting {
                 sample(inputs.failedKeys().keySet()),
                 inputs.deadLetterRecords(),
                 inputs.waitingAtWorkers(),
+                load.maxFirstCallMs(),
+                load.slowFirstCalls(),
                 inputs.latenessP99MsByTier(),
                 inputs.firstTier(),
                 inputs.deadLetterTopic(),

@@ -27,6 +27,8 @@ import java.util.Map;
  *     downstream after the caller had timed out, so the caller published it and a worker called again
  * @param deadLetterRecords dead-letter records of the run; more than {@code deadLettered} when a key repeats
  * @param waitingAtWorkers records still in the workers' timer stores
+ * @param maxFirstCallMs longest first call, publication included, in milliseconds
+ * @param slowFirstCalls first calls that took longer than {@value LoadGenerator#SLOW_FIRST_CALL_MS} ms
  */
 record AccountingReport(
         String runId,
@@ -52,6 +54,8 @@ record AccountingReport(
         List<String> failedToPublishSample,
         long deadLetterRecords,
         long waitingAtWorkers,
+        long maxFirstCallMs,
+        long slowFirstCalls,
         Map<String, Double> latenessP99MsByTier,
         String firstTier,
         String deadLetterTopic,
@@ -134,6 +138,12 @@ record AccountingReport(
         }
 
         lines.add("Lateness p99 (attempt start minus due time, highest of the workers): " + lateness());
+        lines.add(String.format(
+                Locale.ROOT,
+                "First calls: longest %d ms, %d longer than %d ms",
+                maxFirstCallMs,
+                slowFirstCalls,
+                LoadGenerator.SLOW_FIRST_CALL_MS));
         lines.add("Elapsed " + LiveView.formatElapsed(elapsed));
         lines.add(verdict());
         return lines;

@@ -109,10 +109,11 @@ final class LiveView {
         lines.add("Retry Ladder local run   " + formatElapsed(state.elapsed()) + "   " + state.phase());
         lines.add(String.format(
                 Locale.ROOT,
-                "Load         %d of %d called, %d first calls in flight",
+                "Load         %d of %d called, %d first calls in flight, longest %d ms",
                 load.started(),
                 load.operations(),
-                load.inFlight()));
+                load.inFlight(),
+                load.maxFirstCallMs()));
         lines.add(String.format(
                 Locale.ROOT,
                 "Downstream   %d calls, %d in flight%s",

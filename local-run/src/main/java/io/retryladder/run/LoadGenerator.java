@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -25,6 +26,8 @@ import org.slf4j.LoggerFactory;
 final class LoadGenerator implements AutoCloseable {
 
     static final int MAX_IN_FLIGHT = 2_000;
+    /** First calls slower than this are counted as slow in {@link LoadProgress#slowFirstCalls}. */
+    static final long SLOW_FIRST_CALL_MS = 1_000;
 
     private static final Logger log = LoggerFactory.getLogger(LoadGenerator.class);
 
@@ -37,6 +40,8 @@ final class LoadGenerator implements AutoCloseable {
     private final AtomicLong started = new AtomicLong();
     private final AtomicLong succeededAtFirstCall = new AtomicLong();
     private final AtomicLong notRetryable = new AtomicLong();
+    private final AtomicLong maxFirstCallMs = new AtomicLong();
+    private final AtomicLong slowFirstCalls = new AtomicLong();
     /** For each published key, how its first call failed, such as "HTTP 503" or "TIMEOUT failure". */
     private final Map<String, String> published = new ConcurrentHashMap<>();
 
@@ -95,7 +100,9 @@ final class LoadGenerator implements AutoCloseable {
                 notRetryable.get(),
                 published.size(),
                 failedKeys.size(),
-                MAX_IN_FLIGHT - inFlight.availablePermits());
+                MAX_IN_FLIGHT - inFlight.availablePermits(),
+                maxFirstCallMs.get(),
+                slowFirstCalls.get());
     }
 
     /** Stops making new calls; calls in flight still complete. */
@@ -132,6 +139,7 @@ final class LoadGenerator implements AutoCloseable {
                 .header("Content-Type", "application/json")
                 .body("{\"order\":\"" + key + "\"}")
                 .build();
+        long startNanos = System.nanoTime();
         CompletableFuture<CallResult> result;
         try {
             result = publisher.call(operation);
@@ -142,6 +150,7 @@ final class LoadGenerator implements AutoCloseable {
         }
         result.whenComplete((outcome, error) -> {
             try {
+                recordDuration(startNanos);
                 if (error != null) {
                     fail(key, error);
                 } else {
@@ -151,6 +160,15 @@ final class LoadGenerator implements AutoCloseable {
                 inFlight.release();
             }
         });
+    }
+
+    /** Records how long a first call took, publication included when it failed. */
+    private void recordDuration(long startNanos) {
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+        maxFirstCallMs.accumulateAndGet(millis, Math::max);
+        if (millis > SLOW_FIRST_CALL_MS) {
+            slowFirstCalls.incrementAndGet();
+        }
     }
 
     private void record(String key, CallResult result) {
@@ -186,6 +204,8 @@ final class LoadGenerator implements AutoCloseable {
      * @param published calls published to the first tier after a retryable failure
      * @param failed calls neither completed nor published, for example because Kafka did not acknowledge
      * @param inFlight calls whose outcome is not known yet
+     * @param maxFirstCallMs longest first call so far, publication included, in milliseconds
+     * @param slowFirstCalls first calls that took longer than {@value #SLOW_FIRST_CALL_MS} ms
      */
     record LoadProgress(
             int operations,
@@ -194,5 +214,7 @@ final class LoadGenerator implements AutoCloseable {
             long notRetryable,
             long published,
             long failed,
-            int inFlight) {}
+            int inFlight,
+            long maxFirstCallMs,
+            long slowFirstCalls) {}
 }

@@ -78,7 +78,7 @@ class AccountingTest {
     void duplicateAfterFirstCallTimeoutIsCounted() {
         effects.record("p1", 1);
         effects.record("p1", 2);
-        LoadProgress load = new LoadProgress(1, 1, 0, 0, 1, 0, 0);
+        LoadProgress load = new LoadProgress(1, 1, 0, 0, 1, 0, 0, 0, 0);
 
         AccountingReport report = Accounting.compute(new Accounting.Inputs(
                 "run-test",
@@ -135,7 +135,7 @@ class AccountingTest {
 
     @Test
     void operationThatFailedToPublishFailsTheAccounting() {
-        LoadProgress load = new LoadProgress(1, 1, 0, 0, 0, 1, 0);
+        LoadProgress load = new LoadProgress(1, 1, 0, 0, 0, 1, 0, 0, 0);
 
         AccountingReport report = Accounting.compute(inputs(load, Set.of(), Map.of("k", "TimeoutException"), false));
 
@@ -144,7 +144,7 @@ class AccountingTest {
 
     @Test
     void unfinishedFirstCallFailsTheAccounting() {
-        LoadProgress load = new LoadProgress(2, 1, 1, 0, 0, 0, 0);
+        LoadProgress load = new LoadProgress(2, 1, 1, 0, 0, 0, 0, 0, 0);
 
         AccountingReport report = Accounting.compute(inputs(load, Set.of(), Map.of(), false));
 
@@ -152,7 +152,8 @@ class AccountingTest {
     }
 
     private AccountingReport compute(Set<String> published, boolean timedOut) {
-        LoadProgress load = new LoadProgress(published.size() + 1, published.size() + 1, 1, 0, published.size(), 0, 0);
+        LoadProgress load =
+                new LoadProgress(published.size() + 1, published.size() + 1, 1, 0, published.size(), 0, 0, 0, 0);
         return Accounting.compute(inputs(load, published, Map.of(), timedOut));
     }
 

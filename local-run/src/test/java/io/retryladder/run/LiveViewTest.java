@@ -108,7 +108,7 @@ class LiveViewTest {
         return new LiveView.State(
                 elapsed,
                 "load running",
-                new LoadProgress(1000, 700, 560, 10, 120, 0, 10),
+                new LoadProgress(1000, 700, 560, 10, 120, 0, 10, 0, 0),
                 900,
                 4,
                 Map.of(200, 700L, 503, 200L),
