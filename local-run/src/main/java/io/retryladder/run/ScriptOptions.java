@@ -57,7 +57,7 @@ final class ScriptOptions {
     @Option(
             names = OUTAGE_SECONDS,
             paramLabel = "SECONDS",
-            defaultValue = "5",
+            defaultValue = "10",
             description = "Length of the outage, in seconds, during which every call gets a 503 response;"
                     + " 0 for no outage. Default: ${DEFAULT-VALUE}.")
     long outageSeconds;
@@ -65,7 +65,7 @@ final class ScriptOptions {
     @Option(
             names = OUTAGE_START_SECONDS,
             paramLabel = "SECONDS",
-            defaultValue = "12",
+            defaultValue = "10",
             description = "Start of the outage, in seconds after the load starts (run-local) or the service"
                     + " starts (DownstreamMain). Default: ${DEFAULT-VALUE}.")
     long outageStartSeconds;

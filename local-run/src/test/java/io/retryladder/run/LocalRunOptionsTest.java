@@ -31,8 +31,8 @@ class LocalRunOptionsTest {
         assertThat(options.inProcessBroker()).isTrue();
         assertThat(options.brokerPort()).isZero();
         assertThat(options.scriptedDownstream()).isTrue();
-        assertThat(options.script().outageStart()).isEqualTo(Duration.ofSeconds(12));
-        assertThat(options.script().outageDuration()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(options.script().outageStart()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(options.script().outageDuration()).isEqualTo(Duration.ofSeconds(10));
         assertThat(options.script().failureRate()).isEqualTo(0.2);
         assertThat(options.deadLetterTopic()).isEqualTo("retry-dlq");
         assertThat(options.applicationId()).isEqualTo("retry-ladder-local");
