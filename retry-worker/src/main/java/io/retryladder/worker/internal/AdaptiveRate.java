@@ -4,8 +4,8 @@ package io.retryladder.worker.internal;
  * Paces calls to one target at an allowed rate that falls when the target signals overload and
  * climbs back step by step (additive increase, multiplicative decrease).
  *
- * <p>Calls are spaced evenly, one per {@code 1 / rate} seconds with a burst of at most two, so the
- * target sees a steady rate rather than bursts at period boundaries. With no cap configured, the
+ * <p>Calls are spaced evenly, one per {@code 1 / rate} seconds with no burst, so the target sees a
+ * steady rate rather than bursts at period boundaries. With no cap configured, the
  * rate is unlimited until the first overload signal, and becomes unlimited again once it has climbed
  * back to the rate at which the target first complained. Thread-safe.
  */
@@ -66,7 +66,7 @@ public final class AdaptiveRate {
             return 0;
         }
         long interval = (long) (SECOND_NANOS / allowed);
-        long slot = Math.max(nextSlotNanos, nowNanos - interval);
+        long slot = Math.max(nextSlotNanos, nowNanos);
         if (slot - nowNanos > BOOKING_HORIZON_NANOS) {
             return -(slot - nowNanos);
         }

@@ -43,10 +43,11 @@ import org.slf4j.LoggerFactory;
  * The retry logic of one task, that is one partition number of every tier topic.
  *
  * <p>Each tier record is decoded, checked against the deduplication store and put into a
- * persistent timer store keyed by its due time; the input offset is committed once the record is
- * there. A wall-clock punctuator starts the attempts that are due without waiting for them, and
- * applies finished attempts on the stream thread: the timer entry, the key's state and the record
- * for the next tier or the dead-letter topic change in one Kafka transaction (exactly_once_v2).
+ * persistent timer store keyed by its due time. The input offset is committed once the record is
+ * there. A wall-clock punctuator starts the attempts that are due without waiting for them. It
+ * applies finished attempts on the stream thread, where the timer entry, the key's state and the
+ * record for the next tier or the dead-letter topic change in one Kafka transaction
+ * (exactly_once_v2).
  *
  * <p>A crash loses nothing: an attempt whose outcome was not committed is still in the timer store
  * and starts again, with the same idempotency key.
@@ -150,7 +151,7 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
             return;
         }
         if (partitionOf(keyBytes) != metadata.partition()) {
-            // Another partitioner placed the key; re-publish by key so the key's own task sees it.
+            // Another partitioner placed the key, so re-publish it by key to reach the task that owns the key.
             context.forward(record.withTimestamp(now()), tierSink(tier.index()));
             runtime.metrics().misplaced();
             return;
@@ -262,10 +263,11 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
     }
 
     /**
-     * Returns when the record is due on this worker's clock. The delay is the publisher's intended
-     * one (due time minus failure time, a difference that clock skew does not change), capped at the
-     * longest delay the ladder allows, and it starts from the record's timestamp, which is the broker's
-     * append time on tier topics with LogAppendTime and the time the worker read it otherwise.
+     * Returns when the record is due on this worker's clock. The delay is the one the publisher
+     * intended: due time minus failure time, a difference that clock skew does not change. It is
+     * capped at the longest delay the ladder allows, and it starts from the record's timestamp. That
+     * timestamp is the broker's append time on tier topics with LogAppendTime, and the time the
+     * worker read the record otherwise.
      */
     private long effectiveDue(FailedOperation operation, long recordTimestamp, RecordMetadata metadata, long now) {
         long delay = operation.getDueAt().toEpochMilli()
@@ -364,7 +366,7 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
                         operation, attempt, entry.dueAtMs(), entry.rateSlotReserved(), result -> complete(key, result));
         switch (start.status()) {
             case STARTED:
-                // The start mark tells a later owner of this task that the call may be in flight.
+                // The start mark lets a later owner of this task know that the call may be in flight.
                 starts.put(key, longBytes(now));
                 inFlight.put(key, new InFlight(entry, operation, attempt, now));
                 runtime.metrics().lateness(tierTopic(entry), now - entry.dueAtMs());

@@ -19,15 +19,25 @@ class AdaptiveRateTest {
     }
 
     @Test
-    void idleRateAllowsBurstOfTwo() {
+    void idleRateAllowsNoBurst() {
         AdaptiveRate rate = new AdaptiveRate(10, 1, 0.5, 5, 0);
         rate.reserve(0);
 
         long now = 5 * SECOND;
 
         assertThat(rate.reserve(now)).isZero();
-        assertThat(rate.reserve(now)).isZero();
         assertThat(rate.reserve(now)).isEqualTo(100 * MS);
+    }
+
+    @Test
+    void slotBeyondHorizonNotBooked() {
+        AdaptiveRate rate = new AdaptiveRate(2, 1, 0.5, 5, 0);
+
+        assertThat(rate.reserve(0)).isZero();
+        assertThat(rate.reserve(0)).isEqualTo(500 * MS);
+        assertThat(rate.reserve(0)).isEqualTo(1000 * MS);
+        assertThat(rate.reserve(0)).as("1.5 s ahead is past the horizon").isEqualTo(-1500 * MS);
+        assertThat(rate.reserve(0)).as("nothing was booked by the refused call").isEqualTo(-1500 * MS);
     }
 
     @Test
