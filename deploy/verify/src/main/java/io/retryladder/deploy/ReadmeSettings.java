@@ -1,5 +1,6 @@
 package io.retryladder.deploy;
 
+import io.retryladder.dlq.DlqToolsConfig;
 import io.retryladder.envelope.config.SettingsMarkdown;
 import io.retryladder.producer.RetryPublisherConfig;
 import io.retryladder.worker.RetryWorkerConfig;
@@ -12,8 +13,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Rewrites the settings tables of README.md from the {@code ConfigDef} declarations of the producer
- * and the worker. Each table sits between the lines {@code <!-- settings:NAME:start -->} and
+ * Rewrites the settings tables of README.md from the {@code ConfigDef} declarations of the producer,
+ * the worker and dlq-tools. Each table sits between the lines {@code <!-- settings:NAME:start -->} and
  * {@code <!-- settings:NAME:end -->}; the rest of the file is left as it is.
  *
  * <p>Usage: {@code ReadmeSettings [README.md]}, where the path defaults to README.md in the working
@@ -60,6 +61,9 @@ public final class ReadmeSettings {
         tables.put(
                 "worker",
                 stable(SettingsMarkdown.table(RetryWorkerConfig.configDef(), RetryWorkerConfig.ENVIRONMENT_PREFIX)));
+        tables.put(
+                "dlq-tools",
+                stable(SettingsMarkdown.table(DlqToolsConfig.configDef(), DlqToolsConfig.ENVIRONMENT_PREFIX)));
         return tables;
     }
 
@@ -69,7 +73,6 @@ public final class ReadmeSettings {
      * the rule.
      */
     static String stable(String table) {
-        // NOTE: SettingsMarkdown prints such validators as they are; this goes once it renders them itself.
         return DEFAULT_TO_STRING.matcher(table).replaceAll("");
     }
 

@@ -21,6 +21,9 @@ class ReadmeSettingsTest {
             <!-- settings:worker:start -->
             <!-- settings:worker:end -->
 
+            <!-- settings:dlq-tools:start -->
+            <!-- settings:dlq-tools:end -->
+
             Text after.
             """;
 
@@ -35,17 +38,18 @@ class ReadmeSettingsTest {
 
         assertThat(rendered).startsWith("# Title\n\nText before.\n\n<!-- settings:producer:start -->\n\n| Setting |");
         assertThat(rendered).contains("<!-- settings:producer:end -->\n\nText between.\n\n");
-        assertThat(rendered).endsWith("<!-- settings:worker:end -->\n\nText after.\n");
+        assertThat(rendered).endsWith("<!-- settings:dlq-tools:end -->\n\nText after.\n");
         assertThat(rendered).doesNotContain("stale producer table");
     }
 
     @Test
-    void renderFillsBothTables() {
+    void renderFillsEveryTable() {
         String rendered = ReadmeSettings.render(README);
 
         assertThat(ReadmeSettings.section(rendered, "producer")).contains("`retry.max.attempts`");
         assertThat(ReadmeSettings.section(rendered, "producer")).doesNotContain("Environment variable");
         assertThat(ReadmeSettings.section(rendered, "worker")).contains("`RETRY_WORKER_RETRY_HTTP_PORT`");
+        assertThat(ReadmeSettings.section(rendered, "dlq-tools")).contains("`DLQ_TOOLS_BOOTSTRAP_SERVERS`");
     }
 
     @Test
