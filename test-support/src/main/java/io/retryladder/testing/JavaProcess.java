@@ -20,6 +20,8 @@ public final class JavaProcess implements AutoCloseable {
     private JavaProcess(List<String> command, Path logFile) {
         this.command = command;
         this.logFile = logFile;
+        // A test that fails before it closes the process must not leave it running.
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "java-process-cleanup"));
     }
 
     /** Prepares a child JVM that runs {@code mainClass} with {@code args}; call {@link #start()}. */
