@@ -37,6 +37,7 @@ public final class ScramTlsListener implements ListenerSecurity {
     private final Map<String, String> plainPasswords;
     private final KeyStoreFile brokerKeyStore;
     private final KeyStoreFile truststore;
+    private final Map<String, KeyStoreFile> clientKeyStores = new LinkedHashMap<>();
     private final boolean authorizer;
 
     private ScramTlsListener(Builder builder) {
@@ -46,6 +47,14 @@ public final class ScramTlsListener implements ListenerSecurity {
         this.brokerKeyStore = builder.authority.issue("broker");
         this.truststore = builder.authority.truststore();
         this.authorizer = builder.authorizer;
+        if (builder.clientCertificates) {
+            for (String user : scramPasswords.keySet()) {
+                clientKeyStores.put(user, builder.authority.issue(user));
+            }
+            for (String user : plainPasswords.keySet()) {
+                clientKeyStores.put(user, builder.authority.issue(user));
+            }
+        }
     }
 
     /** Starts a listener whose certificates {@code authority} issues; the admin user is called {@code admin}. */
@@ -79,6 +88,9 @@ public final class ScramTlsListener implements ListenerSecurity {
         props.putAll(storeSettings("listener.name.controller.", brokerKeyStore));
         props.putAll(trustStoreSettings("listener.name.controller."));
         props.put("listener.name.controller.ssl.client.auth", "required");
+        if (!clientKeyStores.isEmpty()) {
+            props.put(PREFIX + "ssl.client.auth", "requested");
+        }
 
         if (authorizer) {
             props.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
@@ -159,6 +171,19 @@ public final class ScramTlsListener implements ListenerSecurity {
         return props;
     }
 
+    /**
+     * Returns the settings with which a client presents the certificate issued to {@code user}, for
+     * mutual TLS; the broker checks the certificate, and SASL still names the principal.
+     */
+    public Map<String, Object> keyStoreSettings(String user) {
+        KeyStoreFile keyStore = clientKeyStores.get(user);
+        if (keyStore == null) {
+            throw new IllegalArgumentException("No client certificate for '" + user
+                    + "' on this listener; build it with ScramTlsListener.Builder.clientCertificates");
+        }
+        return new LinkedHashMap<String, Object>(storeSettings("", keyStore));
+    }
+
     /** Returns the password of a SCRAM or PLAIN user, so that tests can search output for it. */
     public String password(String user) {
         String password = scramPasswords.containsKey(user) ? scramPasswords.get(user) : plainPasswords.get(user);
@@ -200,6 +225,7 @@ public final class ScramTlsListener implements ListenerSecurity {
         private final Map<String, String> plainPasswords = new LinkedHashMap<>();
         private String admin = "admin";
         private boolean authorizer;
+        private boolean clientCertificates;
 
         private Builder(LocalCertificateAuthority authority) {
             this.authority = Objects.requireNonNull(authority, "authority");
@@ -226,6 +252,15 @@ public final class ScramTlsListener implements ListenerSecurity {
         /** Authorizes requests with StandardAuthorizer and ACLs; only the admin and the broker are super users. */
         public Builder authorizer() {
             this.authorizer = true;
+            return this;
+        }
+
+        /**
+         * Issues a client certificate to every user and asks clients for one (ssl.client.auth=requested):
+         * a client that presents a certificate must present one the authority issued.
+         */
+        public Builder clientCertificates() {
+            this.clientCertificates = true;
             return this;
         }
 
