@@ -19,7 +19,7 @@ final class Accounting {
     /** Keys listed in the report when a check fails. */
     static final int SAMPLE_SIZE = 5;
 
-    /** How {@link io.retryladder.producer.Failure#describe} names a call that timed out. */
+    /** Description that {@link io.retryladder.producer.Failure#describe} gives a call that timed out. */
     static final String FIRST_CALL_TIMEOUT = "TIMEOUT failure";
 
     private Accounting() {}

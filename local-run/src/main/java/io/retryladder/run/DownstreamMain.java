@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
  * workers: {@code java -cp local-run-all.jar io.retryladder.run.DownstreamMain --host 0.0.0.0}.
  * The outage window is measured from the start of the service.
  *
- * <p>Exit codes: 0 after SIGTERM or SIGINT, 1 when the server could not start, 2 for invalid options.
+ * <p>SIGTERM and SIGINT stop the server, and the JVM then exits with the signal's code (143 or 130).
+ * Other exit codes: 1 when the server could not start, 2 for invalid options.
  */
 @Command(
         name = "downstream",

@@ -139,7 +139,7 @@ final class LiveView {
                 "First calls  %d succeeded, %d not retryable, %d published, %d failed",
                 load.succeededAtFirstCall(),
                 load.notRetryable(),
-                load.published(),
+                state.published(),
                 load.failed()));
         lines.add(String.format(
                 Locale.ROOT,
@@ -249,7 +249,7 @@ final class LiveView {
     /**
      * The figures the view shows at one moment.
      *
-     * @param phase what the run is doing, such as "load running" or "draining"
+     * @param phase what the run is doing, such as "load running" or "waiting for pending operations"
      * @param downstreamNote the state of the scripted outage, or empty
      */
     record State(
