@@ -283,11 +283,12 @@ public final class RetryPublisher implements AutoCloseable {
     private void checkSize(Operation operation, byte[] key, byte[] value, Headers headers) {
         int size = RecordSizes.estimate(key, value, headers);
         RecordSizeLimit.Limit limit = sizeLimit.limit();
-        if (size > limit.bytes()) {
+        if (size + RecordSizes.WORKER_GROWTH_BYTES > limit.bytes()) {
             rejectedInvalid.increment();
             throw new InvalidOperationException("Operation " + operation.idempotencyKey() + " would make a record of"
-                    + " about " + size + " bytes, but " + limit.source() + " allows " + limit.bytes()
-                    + "; shrink the body or payload, or raise that limit");
+                    + " about " + size + " bytes, but " + limit.source() + " allows " + limit.bytes() + ", of which"
+                    + " the workers need " + RecordSizes.WORKER_GROWTH_BYTES + " for error text, history and"
+                    + " routing data they add; shrink the body or payload, or raise that limit");
         }
     }
 

@@ -28,6 +28,9 @@ public final class RetryPublisherConfig extends AbstractConfig {
     public static final String ERROR_MESSAGE_MAX_CHARS = "retry.error.message.max.chars";
     public static final String CALL_TIMEOUT_MS = "retry.call.timeout.ms";
 
+    /** Prefix of environment variables that set publisher settings, as in RETRY_PUBLISHER_BOOTSTRAP_SERVERS. */
+    public static final String ENVIRONMENT_PREFIX = "RETRY_PUBLISHER_";
+
     private static final ConfigDef CONFIG = define();
 
     public RetryPublisherConfig(Map<String, ?> settings) {
@@ -40,6 +43,14 @@ public final class RetryPublisherConfig extends AbstractConfig {
                     maxAttempts,
                     "must be at least 2 (the first call plus one retry), or unset for the number of tiers plus one");
         }
+    }
+
+    /**
+     * Reads settings from a properties file (may be null) and from environment variables that start
+     * with {@value #ENVIRONMENT_PREFIX}, which win over the file, for {@link RetryPublisher#create}.
+     */
+    public static Map<String, Object> load(java.nio.file.Path file, Map<String, String> environment) {
+        return io.retryladder.envelope.config.SettingsSources.load(file, environment, ENVIRONMENT_PREFIX);
     }
 
     /** Returns the declaration of every setting, from which the README's table is generated. */

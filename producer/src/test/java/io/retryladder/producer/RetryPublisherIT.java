@@ -234,6 +234,21 @@ class RetryPublisherIT {
     }
 
     @Test
+    void recordWithoutRoomForWorkersRejected(KafkaCluster kafka) {
+        String prefix = createLadder(kafka, 1, Map.of("max.message.bytes", "65536"));
+        try (RetryPublisher publisher = publisher(kafka, prefix, Map.of())) {
+            Operation operation = Operation.http("PUT", "http://127.0.0.1:9/blobs/2")
+                    .idempotencyKey("almost-1")
+                    .body(new byte[63 * 1024])
+                    .build();
+
+            assertThatThrownBy(() -> publisher.publish(operation, Failure.httpStatus(503, "", null)))
+                    .isInstanceOf(InvalidOperationException.class)
+                    .hasMessageContaining("the workers need 4096");
+        }
+    }
+
+    @Test
     void weakAcksSettingRejected(KafkaCluster kafka) {
         assertThatThrownBy(() -> publisher(kafka, "any-", Map.of("acks", "1")))
                 .isInstanceOf(ConfigException.class)

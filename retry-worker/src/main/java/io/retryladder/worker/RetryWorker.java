@@ -46,6 +46,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -84,6 +85,7 @@ public final class RetryWorker implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final KafkaStreamsMetrics streamsMetrics;
     private final AtomicInteger rebalances = new AtomicInteger();
+    private volatile String failure;
     private volatile boolean closed;
 
     private RetryWorker(Builder builder) {
@@ -157,6 +159,17 @@ public final class RetryWorker implements AutoCloseable {
         metrics.registerCallsInFlight(dispatcher::callsInFlight);
         this.streams = new KafkaStreams(topology(runtime), streamsSettings(config, deadLetterGate), clients);
         streams.setUncaughtExceptionHandler(error -> {
+            AuthorizationException denied = authorizationFailure(error);
+            if (denied != null) {
+                // A new thread would fail the same way at once; stop and say which ACL is missing.
+                log.error(
+                        "Worker {} stops: Kafka refused it access ({}). Grant the worker's principal the ACLs"
+                                + " listed in docs/security.md and start it again",
+                        workerId,
+                        denied.getMessage());
+                failure = "not authorized: " + denied.getMessage();
+                return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            }
             log.error(
                     "A stream thread of worker {} failed; replacing it, and its tasks resume from their last"
                             + " commit",
@@ -231,6 +244,20 @@ public final class RetryWorker implements AutoCloseable {
     /** Returns the calls this worker has in flight now. */
     public int callsInFlight() {
         return dispatcher.callsInFlight();
+    }
+
+    /**
+     * Returns why the worker stopped on its own, for example because Kafka refused it access, or null
+     * while it runs or after {@link #close()}.
+     */
+    public String failure() {
+        KafkaStreams.State state = streams.state();
+        if (failure != null) {
+            return failure;
+        }
+        return !closed && (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING)
+                ? "Kafka Streams is " + state
+                : null;
     }
 
     /** Returns how many times this worker went from RUNNING into a rebalance. */
@@ -409,6 +436,15 @@ public final class RetryWorker implements AutoCloseable {
         settings.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.getList(RetryWorkerConfig.BOOTSTRAP_SERVERS));
         settings.put(AdminClientConfig.CLIENT_ID_CONFIG, config.getString(RetryWorkerConfig.APPLICATION_ID) + "-admin");
         return settings;
+    }
+
+    private static AuthorizationException authorizationFailure(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof AuthorizationException denied) {
+                return denied;
+            }
+        }
+        return null;
     }
 
     private static Map<String, Object> reporterSettings(RetryWorkerConfig config) {

@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
@@ -93,7 +94,14 @@ public final class RetryWorkerMain {
                         },
                         "retry-worker-shutdown"));
         try {
-            stopped.await();
+            while (!stopped.await(1, TimeUnit.SECONDS)) {
+                String failure = worker.failure();
+                if (failure != null) {
+                    err.println("The retry worker stopped: " + failure);
+                    worker.close();
+                    return 1;
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

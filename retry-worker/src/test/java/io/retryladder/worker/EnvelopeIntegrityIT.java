@@ -8,6 +8,7 @@ import io.retryladder.envelope.PipelineHeaders;
 import io.retryladder.envelope.TestOperations;
 import io.retryladder.envelope.avro.CallerHeader;
 import io.retryladder.envelope.avro.CustomOperation;
+import io.retryladder.envelope.avro.DeadLetterReason;
 import io.retryladder.envelope.avro.FailedOperation;
 import io.retryladder.envelope.codec.EnvelopeCodec;
 import io.retryladder.local.LoopbackDownstream;
@@ -80,6 +81,35 @@ class EnvelopeIntegrityIT {
                     .isEqualTo(payload);
             assertThat(envelope.getLastError().getMessage()).hasSizeLessThanOrEqualTo(1024);
             assertThat(handler.attempts).hasSize(3);
+        }
+    }
+
+    @Test
+    void recordOutgrowingNextTierDeadLettered(KafkaCluster kafka) throws Exception {
+        ScriptedHandler handler = ScriptedHandler.alwaysFailing("blob.store", "x".repeat(1000));
+        try (Pipeline pipeline = new Pipeline(kafka, "300,600,1200");
+                TierWriter writer = new TierWriter(kafka.clientProperties())) {
+            Map<String, String> small = Map.of("max.message.bytes", "16384", "message.timestamp.type", "LogAppendTime");
+            for (String topic : List.of(pipeline.tier("300ms"), pipeline.tier("600ms"), pipeline.tier("1200ms"))) {
+                Topics.create(kafka.admin(), topic, 3, small);
+            }
+            Topics.create(
+                    kafka.admin(), pipeline.deadLetterTopic(), 3, Map.of("message.timestamp.type", "LogAppendTime"));
+            pipeline.startWorker(Map.of(), List.of(handler));
+            // Fits the first tier with a few hundred bytes to spare, not with a 1000-character error added.
+            byte[] payload = new byte[15_300];
+            writer.write(
+                    pipeline.tier("300ms"),
+                    TestOperations.custom("too-big-1", "blob.store", payload).build());
+
+            awaitDeadLetters(pipeline, 1);
+            FailedOperation deadLetter = pipeline.deadLetterEnvelopes().get(0);
+            assertThat(deadLetter.getDeadLetter().getReason()).isEqualTo(DeadLetterReason.RECORD_TOO_LARGE);
+            assertThat(deadLetter.getLastError().getMessage())
+                    .contains("max.message.bytes of " + pipeline.tier("600ms"));
+            assertThat(bytes(((CustomOperation) deadLetter.getRequest()).getPayload()))
+                    .isEqualTo(payload);
+            assertThat(handler.attempts).hasSize(1);
         }
     }
 

@@ -9,7 +9,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
@@ -143,8 +142,9 @@ public final class EnvelopeCodec {
                                     + " wrote it; upgrade this component or exchange envelopes through a schema registry",
                             fingerprint),
                     e);
-        } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException e) {
-            throw new UndecodableEnvelopeException("corrupt single-object envelope: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            // Corrupt bytes surface as many runtime exceptions in Avro, such as a string length it refuses.
+            throw new UndecodableEnvelopeException("corrupt single-object envelope: " + e, e);
         }
     }
 
@@ -173,8 +173,8 @@ public final class EnvelopeCodec {
                         "corrupt envelope with schema id " + id + ": " + "trailing bytes after the record");
             }
             return operation;
-        } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException e) {
-            throw new UndecodableEnvelopeException("corrupt envelope with schema id " + id + ": " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            throw new UndecodableEnvelopeException("corrupt envelope with schema id " + id + ": " + e, e);
         }
     }
 

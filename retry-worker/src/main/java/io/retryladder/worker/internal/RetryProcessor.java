@@ -141,6 +141,11 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
             park(record, metadata, e.getMessage(), "undecodable");
             return;
         }
+        String invalid = invalidEnvelope(operation);
+        if (invalid != null) {
+            park(record, metadata, "invalid envelope: " + invalid, "invalid");
+            return;
+        }
         byte[] keyBytes = operation.getIdempotencyKey().getBytes(StandardCharsets.UTF_8);
         if (!Arrays.equals(record.key(), keyBytes)) {
             park(
@@ -243,6 +248,19 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
                 metadata.partition(),
                 metadata.offset(),
                 dueAtMs - now);
+    }
+
+    /** Returns what makes a decoded envelope unusable, or null when the worker can carry it. */
+    private static String invalidEnvelope(FailedOperation operation) {
+        int keyLength = operation.getIdempotencyKey().length();
+        if (keyLength == 0 || keyLength > 255) {
+            return "the idempotency key has " + keyLength + " characters, expected 1 to 255";
+        }
+        if (operation.getAttempt() < 0 || operation.getMaxAttempts() < 1) {
+            return "attempt " + operation.getAttempt() + " of " + operation.getMaxAttempts()
+                    + ", expected an attempt of 0 or more and a budget of 1 or more";
+        }
+        return null;
     }
 
     /** Returns why a record of a known key is dropped, or null when it continues the key's operation. */
@@ -514,9 +532,23 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
             FailedOperation next = runtime.transitions()
                     .afterRetryableFailure(operation, entry, result, attempt.attempt(), Instant.ofEpochMilli(now));
             Tier nextTier = runtime.transitions().nextTier(attempt.attempt());
+            String nextTopic = runtime.ladder().tiers().get(nextTier.index()).topic();
+            if (!forwardEnvelope(next, nextTopic, tierSink(nextTier.index()), now)) {
+                AttemptResult tooLarge = AttemptResult.nonRetryable(
+                        result.errorKind() == null ? ErrorKind.UNKNOWN : result.errorKind(),
+                        "the record would exceed max.message.bytes of " + nextTopic + " after attempt "
+                                + attempt.attempt() + " (" + result.message() + ")");
+                finishWithDeadLetter(
+                        timerKey,
+                        entry,
+                        operation,
+                        tooLarge,
+                        attempt.attempt(),
+                        DeadLetterReason.RECORD_TOO_LARGE,
+                        now);
+                return;
+            }
             removeTimer(timerKey, entry);
-            forwardEnvelope(
-                    next, runtime.ladder().tiers().get(nextTier.index()).topic(), tierSink(nextTier.index()), now);
             Bytes stateKey = stateKey(operation);
             OperationState state = readState(stateKey);
             if (state != null) {
@@ -560,7 +592,16 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
                         runtime.localCodec().encode(entry.sourceTopic(), deadLetter),
                         INITIAL_DEAD_LETTER_BACKOFF_MS),
                 deadLetter,
-                now);
+                now,
+                holdReason());
+    }
+
+    /** Returns why a dead letter that could not be written waits: the topic's state, or its size limit. */
+    private String holdReason() {
+        return runtime.deadLetterGate().isWritable()
+                ? "the record is larger than max.message.bytes of "
+                        + runtime.ladder().deadLetterTopic() + "; raise that limit"
+                : runtime.deadLetterGate().reason();
     }
 
     private void rejectConflict(FailedOperation operation, RecordMetadata metadata, OperationState owner, long now) {
@@ -581,7 +622,8 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
                         runtime.localCodec().encode(metadata.topic(), deadLetter),
                         INITIAL_DEAD_LETTER_BACKOFF_MS),
                 deadLetter,
-                now);
+                now,
+                holdReason());
     }
 
     private void park(
@@ -595,7 +637,7 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
         RawRecord raw = new RawRecord(record.key(), record.value(), headers);
         String where = metadata.topic() + "-" + metadata.partition() + "@" + metadata.offset();
         runtime.metrics().parked(metricReason);
-        if (runtime.deadLetterGate().isWritable()) {
+        if (runtime.deadLetterGate().isWritable() && fitsDeadLetterTopic(raw)) {
             context.forward(
                     new org.apache.kafka.streams.processor.api.Record<>(raw.key(), raw.value(), now, headers),
                     DEAD_LETTER_SINK);
@@ -621,34 +663,27 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
         lowerCursor(key);
         runtime.metrics().deadLetterWriteDeferred();
         heldDeadLetterLog.warn(
-                "Holding the unreadable record at {} until {} is writable ({}): {}",
+                "Holding the unreadable record at {} until {} takes it ({}): {}",
                 where,
                 runtime.ladder().deadLetterTopic(),
-                runtime.deadLetterGate().reason(),
+                holdReason(),
                 reason);
     }
 
     /** Writes a held dead letter or parked record when the topic is writable, or backs off again. */
     private void writeHeldDeadLetter(Bytes key, TimerEntry entry, long now) {
         if (!runtime.deadLetterGate().isWritable()) {
-            long backoff = Math.min(entry.deadLetterBackoffMs() * 2, runtime.deadLetterBackoffMaxMs());
-            Bytes newKey = TimerKeys.withDue(key, now + backoff);
-            timers.delete(key);
-            timers.put(newKey, entry.withBackoff(backoff).serialize());
-            lowerCursor(newKey);
-            runtime.metrics().deadLetterWriteDeferred();
-            heldDeadLetterLog.warn(
-                    "Dead-letter topic {} is still not writable ({}); next try for the record from {}" + " in {} ms",
-                    runtime.ladder().deadLetterTopic(),
-                    runtime.deadLetterGate().reason(),
-                    entry.position(),
-                    backoff);
+            backOff(key, entry, now, runtime.deadLetterGate().reason());
             return;
         }
-        timers.delete(key);
-        pendingDeadLetters.decrementAndGet(0);
         if (entry.kind() == TimerEntry.Kind.PARKED) {
             RawRecord raw = RawRecord.deserialize(entry.payload());
+            if (!fitsDeadLetterTopic(raw)) {
+                backOff(key, entry, now, holdReason());
+                return;
+            }
+            timers.delete(key);
+            pendingDeadLetters.decrementAndGet(0);
             context.forward(
                     new org.apache.kafka.streams.processor.api.Record<>(raw.key(), raw.value(), now, raw.headers()),
                     DEAD_LETTER_SINK);
@@ -659,11 +694,38 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
             return;
         }
         FailedOperation deadLetter = decodeLocal(entry);
-        forwardEnvelope(deadLetter, runtime.ladder().deadLetterTopic(), DEAD_LETTER_SINK, now);
+        if (!forwardEnvelope(deadLetter, runtime.ladder().deadLetterTopic(), DEAD_LETTER_SINK, now)) {
+            backOff(key, entry, now, holdReason());
+            return;
+        }
+        timers.delete(key);
+        pendingDeadLetters.decrementAndGet(0);
         if (deadLetter.getDeadLetter().getReason() != DeadLetterReason.KEY_CONFLICT) {
             finishState(deadLetter, Status.DEAD_LETTERED, now);
         }
         logDeadLetter(deadLetter, entry.position());
+    }
+
+    /** Tries a held dead letter or parked record again later, waiting twice as long as last time. */
+    private void backOff(Bytes key, TimerEntry entry, long now, String reason) {
+        long backoff = Math.min(entry.deadLetterBackoffMs() * 2, runtime.deadLetterBackoffMaxMs());
+        Bytes newKey = TimerKeys.withDue(key, now + backoff);
+        timers.delete(key);
+        timers.put(newKey, entry.withBackoff(backoff).serialize());
+        lowerCursor(newKey);
+        runtime.metrics().deadLetterWriteDeferred();
+        heldDeadLetterLog.warn(
+                "Could not write the record from {} to {} ({}); next try in {} ms",
+                entry.position(),
+                runtime.ladder().deadLetterTopic(),
+                reason,
+                backoff);
+    }
+
+    private boolean fitsDeadLetterTopic(RawRecord raw) {
+        String topic = runtime.ladder().deadLetterTopic();
+        int limit = Math.min(runtime.topics().maxMessageBytes(topic), runtime.maxRecordBytes());
+        return RecordSizes.estimate(raw.key(), raw.value(), raw.headers()) <= limit;
     }
 
     private boolean tryWriteDeadLetter(FailedOperation deadLetter, long now) {
@@ -673,7 +735,7 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
         return forwardEnvelope(deadLetter, runtime.ladder().deadLetterTopic(), DEAD_LETTER_SINK, now);
     }
 
-    private void hold(TimerEntry held, FailedOperation deadLetter, long now) {
+    private void hold(TimerEntry held, FailedOperation deadLetter, long now, String reason) {
         Bytes key = TimerKeys.of(
                 now + held.deadLetterBackoffMs(),
                 "held:" + deadLetter.getOperationId(),
@@ -689,10 +751,10 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
         }
         runtime.metrics().deadLetterWriteDeferred();
         heldDeadLetterLog.warn(
-                "Holding the dead letter of key {} until {} is writable ({})",
+                "Holding the dead letter of key {} until {} takes it ({})",
                 deadLetter.getIdempotencyKey(),
                 runtime.ladder().deadLetterTopic(),
-                runtime.deadLetterGate().reason());
+                reason);
     }
 
     /** Sends an envelope to a tier or the dead-letter topic; returns false when it is too large to send. */

@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -16,8 +15,10 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
@@ -38,9 +39,7 @@ public final class TopicSetup {
     public static TopicLayout prepare(Admin admin, Ladder ladder, RetryWorkerConfig config) {
         List<String> topics = new ArrayList<>(ladder.tierTopics());
         topics.add(ladder.deadLetterTopic());
-        Set<String> existing = get(() -> admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
-        List<String> missing =
-                topics.stream().filter(topic -> !existing.contains(topic)).toList();
+        List<String> missing = missingTopics(admin, topics);
         if (!missing.isEmpty()) {
             if (!config.getBoolean(RetryWorkerConfig.TOPICS_CREATE)) {
                 throw new IllegalStateException("Topics " + missing + " do not exist; create them (every tier with the"
@@ -148,14 +147,72 @@ public final class TopicSetup {
         return max;
     }
 
+    /**
+     * Returns the topics that do not exist. Topics are described one by one, because listing topics
+     * silently leaves out those the worker may not see, which would look like missing topics.
+     */
+    private static List<String> missingTopics(Admin admin, List<String> topics) {
+        Map<String, KafkaFuture<TopicDescription>> descriptions =
+                admin.describeTopics(topics).topicNameValues();
+        List<String> missing = new ArrayList<>();
+        for (String topic : topics) {
+            try {
+                descriptions.get(topic).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                    missing.add(topic);
+                } else if (e.getCause() instanceof TopicAuthorizationException) {
+                    throw new IllegalStateException(
+                            "Not authorized to describe topic " + topic + ": grant the worker's"
+                                    + " principal READ and WRITE on each tier topic and WRITE on the dead-letter topic (each"
+                                    + " implies DESCRIBE), as docs/security.md lists",
+                            e.getCause());
+                } else {
+                    throw new IllegalStateException("Failed to describe topic " + topic + ": " + e.getCause(), e);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while describing topic " + topic, e);
+            } catch (TimeoutException e) {
+                throw new IllegalStateException(
+                        "Describing topic " + topic + " timed out after " + TIMEOUT_SECONDS
+                                + " s; check bootstrap.servers and that the brokers are up",
+                        e);
+            }
+        }
+        return missing;
+    }
+
     private static Map<String, Config> configs(Admin admin, List<String> topics) {
         List<ConfigResource> resources = topics.stream()
                 .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic))
                 .toList();
-        Map<ConfigResource, Config> configs =
-                get(() -> admin.describeConfigs(resources).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        Map<ConfigResource, KafkaFuture<Config>> futures =
+                admin.describeConfigs(resources).values();
         Map<String, Config> byTopic = new HashMap<>();
-        configs.forEach((resource, config) -> byTopic.put(resource.name(), config));
+        for (ConfigResource resource : resources) {
+            try {
+                byTopic.put(resource.name(), futures.get(resource).get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof TopicAuthorizationException) {
+                    throw new IllegalStateException(
+                            "Not authorized to read the configuration of topic "
+                                    + resource.name() + ": grant the worker's principal DESCRIBE_CONFIGS on it, as"
+                                    + " docs/security.md lists",
+                            e.getCause());
+                }
+                throw new IllegalStateException(
+                        "Failed to read the configuration of topic " + resource.name() + ": " + e.getCause(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while reading topic configurations", e);
+            } catch (TimeoutException e) {
+                throw new IllegalStateException(
+                        "Reading the configuration of topic " + resource.name() + " timed out after " + TIMEOUT_SECONDS
+                                + " s",
+                        e);
+            }
+        }
         return byTopic;
     }
 
