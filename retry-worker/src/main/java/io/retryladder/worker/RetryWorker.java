@@ -38,6 +38,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
@@ -196,6 +197,13 @@ public final class RetryWorker implements AutoCloseable {
                     .register(registry);
         }
 
+        if (ForkJoinPool.getCommonPoolParallelism() < 2) {
+            log.warn(
+                    "The common fork-join pool has parallelism {}, so the JDK HTTP client starts a new thread"
+                            + " for every response; start the JVM with"
+                            + " -Djava.util.concurrent.ForkJoinPool.common.parallelism=2",
+                    ForkJoinPool.getCommonPoolParallelism());
+        }
         deadLetterGate.start();
         pauseController.start();
         streams.start();

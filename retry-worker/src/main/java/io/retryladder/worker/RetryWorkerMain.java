@@ -32,10 +32,27 @@ public final class RetryWorkerMain {
             the file: RETRY_WORKER_BOOTSTRAP_SERVERS sets bootstrap.servers.
             """;
 
+    private static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+
     private RetryWorkerMain() {}
 
     public static void main(String[] args) {
+        widenCommonPool();
         System.exit(run(args, System.getenv(), System.out, System.err));
+    }
+
+    /**
+     * Gives the common fork-join pool at least two threads unless the command line sets its size.
+     * With one, which the JDK picks on machines with two CPUs or fewer, {@code CompletableFuture}
+     * runs its default asynchronous steps on a new thread each, and the JDK HTTP client takes such
+     * a step for every response. This runs before anything touches the pool, which reads the
+     * property once.
+     */
+    private static void widenCommonPool() {
+        if (System.getProperty(COMMON_POOL_PARALLELISM) == null
+                && Runtime.getRuntime().availableProcessors() <= 2) {
+            System.setProperty(COMMON_POOL_PARALLELISM, "2");
+        }
     }
 
     static int run(String[] args, Map<String, String> environment, PrintStream out, PrintStream err) {
