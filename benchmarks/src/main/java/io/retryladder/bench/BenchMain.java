@@ -102,10 +102,10 @@ public final class BenchMain implements Callable<Integer> {
     int failureStatus = 500;
 
     @Option(
-            names = "--warm-up-operations",
-            description = "Operations sent through each system, and not counted, before each trial's"
-                    + " measurement (default: 200).")
-    int warmUpOperations = 200;
+            names = "--warm-up-seconds",
+            description = "Seconds of warm-up operations, published at the step's rate up to 1,000 per second and"
+                    + " not counted, before each trial's measurement (default: 10).")
+    int warmUpSeconds = 10;
 
     @Option(names = "--worker-heap-mb", description = "-Xmx of the worker JVM in MiB (default: 256).")
     int workerHeapMb = 256;
@@ -244,7 +244,7 @@ public final class BenchMain implements Callable<Integer> {
                 partitions,
                 new Criteria(maxP99Ms, lagToleranceSeconds, 0.95, Duration.ofSeconds(drainMarginSeconds)),
                 failureStatus,
-                warmUpOperations,
+                warmUpSeconds,
                 brokerHeapMb,
                 ceilingRecords,
                 ceilingThreads,
@@ -348,7 +348,7 @@ public final class BenchMain implements Callable<Integer> {
         settings.put("lagToleranceSeconds", lagToleranceSeconds);
         settings.put("drainMarginSeconds", drainMarginSeconds);
         settings.put("failureStatus", failureStatus);
-        settings.put("warmUpOperations", warmUpOperations);
+        settings.put("warmUpSeconds", warmUpSeconds);
         settings.put("brokerHeapMb", brokerHeapMb);
         settings.put("ceilingRecords", ceilingRecords);
         settings.put("ceilingThreads", ceilingThreads);

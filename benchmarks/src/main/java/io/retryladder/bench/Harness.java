@@ -65,7 +65,7 @@ public final class Harness implements AutoCloseable {
             throw e;
         }
         this.runner = new TrialRunner(
-                admin, currentRecorder, settings.criteria(), settings.failureStatus(), settings.warmUpOperations());
+                admin, currentRecorder, settings.criteria(), settings.failureStatus(), settings.warmUpSeconds());
         log.info("Broker at {} (process {}), downstream at {}", bootstrapServers, broker.pid(), downstream.baseUrl());
     }
 

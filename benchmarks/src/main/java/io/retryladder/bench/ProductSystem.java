@@ -19,9 +19,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The product: operations published with {@link RetryPublisher} (attempt 1 recorded as an HTTP 503
@@ -29,11 +32,13 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ProductSystem implements SystemUnderTest {
 
+    private static final Logger log = LoggerFactory.getLogger(ProductSystem.class);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
     private static final int MAX_UNACKNOWLEDGED = 20_000;
 
     private final Path workerJar;
     private final WorkerOptions options;
+    private final Map<String, Integer> metricsPorts = new ConcurrentHashMap<>();
 
     public ProductSystem(Path workerJar, WorkerOptions options) {
         this.workerJar = workerJar;
@@ -73,7 +78,28 @@ public final class ProductSystem implements SystemUnderTest {
                 List.of("-jar", workerJar.toString(), "--config", settingsFile.toString()),
                 trial.workDir().resolve("worker.log"));
         awaitReady(worker, port);
+        metricsPorts.put(trial.trialId(), port);
         return worker;
+    }
+
+    /** Saves the worker's Prometheus metrics, its own view of lateness and deferrals, as worker-metrics.txt. */
+    @Override
+    public void collect(TrialContext trial) {
+        Integer port = metricsPorts.remove(trial.trialId());
+        if (port == null) {
+            return;
+        }
+        Path file = trial.workDir().resolve("worker-metrics.txt");
+        HttpRequest metrics = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                .timeout(Duration.ofSeconds(5))
+                .build();
+        try {
+            HttpClient.newHttpClient().send(metrics, HttpResponse.BodyHandlers.ofFile(file));
+        } catch (IOException e) {
+            log.warn("Trial {}: could not save the worker's metrics: {}", trial.trialId(), e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

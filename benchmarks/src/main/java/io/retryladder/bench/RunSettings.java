@@ -11,7 +11,7 @@ import java.time.Duration;
  * @param maxRate the highest rate tried, in operations per second
  * @param refineSteps steps that bisect between the last held and the first failed rate
  * @param failureStatus the HTTP status of failed attempts after the first
- * @param warmUpOperations operations sent through each system before a trial's measurement starts
+ * @param warmUpSeconds seconds of warm-up operations sent through each system before a trial's measurement
  */
 public record RunSettings(
         Duration stepDuration,
@@ -24,7 +24,7 @@ public record RunSettings(
         int partitions,
         Criteria criteria,
         int failureStatus,
-        int warmUpOperations,
+        int warmUpSeconds,
         int brokerHeapMb,
         int ceilingRecords,
         int ceilingThreads,

@@ -25,6 +25,9 @@ public interface SystemUnderTest {
 
     String deadLetterTopic(TrialContext trial);
 
+    /** Saves what the running system reports about itself into the trial's directory; called before it stops. */
+    default void collect(TrialContext trial) {}
+
     /** Returns the settings that make this system what it is, for the report. */
     List<String> describe();
 }

@@ -2,9 +2,15 @@ package io.retryladder.bench;
 
 import io.retryladder.local.LoopbackDownstream.Call;
 import io.retryladder.local.LoopbackDownstream.Response;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
@@ -48,6 +54,7 @@ public final class TrialRecorder {
     private final Histogram firstTierVsEnvelope = histogram();
     private final Histogram publishAcknowledged = histogram();
     private final AtomicLong firstTierVsEnvelopeEarly = new AtomicLong();
+    private final ConcurrentLinkedQueue<long[]> lateCalls = new ConcurrentLinkedQueue<>();
 
     public TrialRecorder(String trialId, int operations, Duration latency, int failureStatus) {
         this.trialId = trialId;
@@ -75,6 +82,9 @@ public final class TrialRecorder {
     public Response onCall(Call call) {
         if (Workload.isWarmUp(call.idempotencyKey())) {
             warmUpCalls.incrementAndGet();
+            if (call.attempt() == 2 && Workload.warmUpFailsOnce(call.idempotencyKey())) {
+                return Response.status(failureStatus).after(latency);
+            }
             return Response.ok().after(latency);
         }
         long index = Workload.indexOf(trialId, call.idempotencyKey());
@@ -218,9 +228,25 @@ public final class TrialRecorder {
             return;
         }
         record(lateness.get(tier), early[tier], call.arrivedAtMs() - call.dueAtMs());
+        lateCalls.add(new long[] {call.arrivedAtMs(), tier, call.arrivedAtMs() - call.dueAtMs(), index});
         long envelopeDue = envelopeDueAtMs.get(index);
         if (tier == 0 && envelopeDue > 0) {
             record(firstTierVsEnvelope, firstTierVsEnvelopeEarly, call.arrivedAtMs() - envelopeDue);
+        }
+    }
+
+    /**
+     * Writes every measured call as a CSV line (arrival in epoch milliseconds, tier, lateness in
+     * milliseconds, operation index), ordered by arrival, so a run's lateness can be read over time.
+     */
+    public void writeCalls(Path file) throws IOException {
+        List<long[]> rows = new ArrayList<>(lateCalls);
+        rows.sort(Comparator.comparingLong(row -> row[0]));
+        try (BufferedWriter out = Files.newBufferedWriter(file)) {
+            out.write("arrived_at_ms,tier,lateness_ms,operation\n");
+            for (long[] row : rows) {
+                out.write(row[0] + "," + row[1] + "," + row[2] + "," + row[3] + "\n");
+            }
         }
     }
 

@@ -39,26 +39,27 @@ public final class TrialRunner {
     private static final Duration PUBLISH_OVERRUN = Duration.ofSeconds(30);
     private static final long TOPIC_TIMEOUT_SECONDS = 60;
     private static final Duration WARM_UP_TIMEOUT = Duration.ofSeconds(60);
+    private static final double WARM_UP_MAX_RATE = 1_000;
 
     private final Admin admin;
     private final LagProbe lagProbe;
     private final AtomicReference<TrialRecorder> currentRecorder;
     private final Criteria criteria;
     private final int failureStatus;
-    private final int warmUpOperations;
+    private final int warmUpSeconds;
 
     public TrialRunner(
             Admin admin,
             AtomicReference<TrialRecorder> currentRecorder,
             Criteria criteria,
             int failureStatus,
-            int warmUpOperations) {
+            int warmUpSeconds) {
         this.admin = admin;
         this.lagProbe = new LagProbe(admin);
         this.currentRecorder = currentRecorder;
         this.criteria = criteria;
         this.failureStatus = failureStatus;
-        this.warmUpOperations = warmUpOperations;
+        this.warmUpSeconds = warmUpSeconds;
     }
 
     public TrialResult run(SystemUnderTest system, TrialContext trial, Load load) throws InterruptedException {
@@ -80,7 +81,9 @@ public final class TrialRunner {
             return measure(system, trial, load, recorder, process, sampler);
         } finally {
             sampler.shutdownNow();
+            writeCalls(trial, recorder);
             if (process != null) {
+                system.collect(trial);
                 process.close();
             }
             currentRecorder.set(null);
@@ -89,20 +92,40 @@ public final class TrialRunner {
         }
     }
 
+    private static void writeCalls(TrialContext trial, TrialRecorder recorder) {
+        Path file = trial.workDir().resolve("calls.csv");
+        try {
+            recorder.writeCalls(file);
+        } catch (IOException e) {
+            log.warn("Trial {}: could not write {}: {}", trial.trialId(), file, e.toString());
+        }
+    }
+
     /**
-     * Sends warm-up operations through the system and waits until each made its attempt 2, so JIT
-     * compilation and the first transactions of fresh producers happen before the measurement.
+     * Sends warm-up operations through the system at the load's rate, capped at 1,000 per second,
+     * for the warm-up seconds, and waits for all their calls: attempt 2 of each and attempt 3 of
+     * the half that fail once. JIT compilation, the first transactions of fresh producers and both
+     * the success and the next-tier paths thus run before the measurement.
      */
-    private void warmUp(OperationPublisher publisher, TrialContext trial, TrialRecorder recorder)
+    private void warmUp(OperationPublisher publisher, TrialContext trial, TrialRecorder recorder, Load load)
             throws InterruptedException {
-        if (warmUpOperations <= 0) {
+        if (warmUpSeconds <= 0) {
             return;
         }
-        for (int index = 0; index < warmUpOperations; index++) {
+        double rate = load.ratePerSecond() > 0 ? Math.min(load.ratePerSecond(), WARM_UP_MAX_RATE) : WARM_UP_MAX_RATE;
+        int operations = (int) Math.round(rate * warmUpSeconds);
+        long startNanos = System.nanoTime();
+        for (int index = 0; index < operations; index++) {
+            long dueNanos = startNanos + (long) (index * 1e9 / rate);
+            long waitNanos;
+            while ((waitNanos = dueNanos - System.nanoTime()) > 0) {
+                LockSupport.parkNanos(waitNanos);
+            }
             publisher.publishWarmUp(index);
         }
         publisher.flush();
-        if (!recorder.awaitWarmUp(warmUpOperations, WARM_UP_TIMEOUT)) {
+        long expectedCalls = operations + operations / 2;
+        if (!recorder.awaitWarmUp(expectedCalls, WARM_UP_TIMEOUT)) {
             log.warn(
                     "Trial {}: the warm-up operations did not all reach the downstream within {} s",
                     trial.trialId(),
@@ -133,7 +156,8 @@ public final class TrialRunner {
         try (DeadLetterWatcher watcher = new DeadLetterWatcher(
                         trial.bootstrapServers(), system.deadLetterTopic(trial), trial.partitions(), recorder);
                 OperationPublisher publisher = system.publisher(trial, recorder)) {
-            warmUp(publisher, trial, recorder);
+            warmUp(publisher, trial, recorder, load);
+            maxLag.set(0);
             ProcSample atReady = process.sample();
             long startMs = System.currentTimeMillis();
             long startNanos = System.nanoTime();

@@ -61,9 +61,17 @@ public final class Workload {
         return WARM_UP_PREFIX + trialId + "-" + index;
     }
 
-    /** Returns whether a key belongs to a warm-up operation, which succeeds at attempt 2. */
+    /**
+     * Returns whether a key belongs to a warm-up operation. Warm-up operations with an odd index
+     * fail attempt 2 and succeed at attempt 3; the others succeed at attempt 2.
+     */
     public static boolean isWarmUp(String key) {
         return key != null && key.startsWith(WARM_UP_PREFIX);
+    }
+
+    /** Returns whether the warm-up operation with this key fails its attempt 2. */
+    public static boolean warmUpFailsOnce(String key) {
+        return (key.charAt(key.length() - 1) - '0') % 2 == 1;
     }
 
     /** Returns the key index of a key of this trial, or -1 when the key belongs to another trial. */
