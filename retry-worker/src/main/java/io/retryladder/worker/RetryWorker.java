@@ -2,7 +2,12 @@ package io.retryladder.worker;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.retryladder.envelope.DueTimes;
@@ -85,6 +90,7 @@ public final class RetryWorker implements AutoCloseable {
     private final HealthServer health;
     private final PrometheusMeterRegistry registry;
     private final KafkaStreamsMetrics streamsMetrics;
+    private final JvmGcMetrics gcMetrics;
     private final AtomicInteger rebalances = new AtomicInteger();
     private volatile String failure;
     private volatile boolean closed;
@@ -190,6 +196,8 @@ public final class RetryWorker implements AutoCloseable {
         });
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
+        // An application that passes its own registry decides which process meters it carries.
+        this.gcMetrics = builder.registry == null ? bindProcessMeters(registry) : null;
         for (Tier tier : ladder.tiers()) {
             Gauge.builder("retry.worker.tier.lag", () -> consumerLag(tier.topic()))
                     .description("Records in a tier topic that this worker's consumers have not read yet")
@@ -317,6 +325,9 @@ public final class RetryWorker implements AutoCloseable {
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(STREAMS_CLOSE_TIMEOUT));
         streamsMetrics.close();
+        if (gcMetrics != null) {
+            gcMetrics.close();
+        }
         reporter.close();
         pauseController.close();
         deadLetterGate.close();
@@ -408,6 +419,17 @@ public final class RetryWorker implements AutoCloseable {
                 new ByteArraySerializer(),
                 "retry");
         return topology;
+    }
+
+    /** Binds the JVM's memory, garbage collection, thread, class loading and CPU meters; returns the one to close. */
+    private static JvmGcMetrics bindProcessMeters(PrometheusMeterRegistry registry) {
+        JvmGcMetrics gcMetrics = new JvmGcMetrics();
+        new JvmMemoryMetrics().bindTo(registry);
+        gcMetrics.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        return gcMetrics;
     }
 
     private static Properties streamsSettings(RetryWorkerConfig config, DeadLetterGate gate) {

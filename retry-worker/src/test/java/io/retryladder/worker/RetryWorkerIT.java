@@ -71,6 +71,19 @@ class RetryWorkerIT {
         }
     }
 
+    @Test
+    void ownRegistryCarriesJvmMeters(KafkaCluster kafka) throws Exception {
+        try (Pipeline pipeline = new Pipeline(kafka, "500,1000,2000")) {
+            RetryWorker worker = pipeline.startWorker();
+
+            String scrape = worker.meterRegistry().scrape();
+
+            assertThat(scrape).contains("jvm_memory_used_bytes{");
+            assertThat(scrape).contains("jvm_threads_live_threads ");
+            assertThat(scrape).contains("process_cpu_usage ");
+        }
+    }
+
     private static Operation operation(LoopbackDownstream downstream, String key) {
         return Operation.http("POST", downstream.baseUrl() + "/charges")
                 .idempotencyKey(key)
