@@ -104,8 +104,8 @@ public final class BenchMain implements Callable<Integer> {
     @Option(
             names = "--warm-up-seconds",
             description = "Seconds of warm-up operations, published at the step's rate up to 1,000 per second and"
-                    + " not counted, before each trial's measurement (default: 10).")
-    int warmUpSeconds = 10;
+                    + " not counted, before each trial's measurement (default: 30).")
+    int warmUpSeconds = 30;
 
     @Option(names = "--worker-heap-mb", description = "-Xmx of the worker JVM in MiB (default: 256).")
     int workerHeapMb = 256;
