@@ -21,9 +21,10 @@ final class ConnectionOptions {
     Path configFile;
 
     @Option(
-            names = {"-b", "--bootstrap-server"},
+            names = {"-b", "--bootstrap-server", "--bootstrap-servers"},
             paramLabel = "HOST:PORT[,HOST:PORT...]",
-            description = "Kafka brokers to connect to (sets " + DlqToolsConfig.BOOTSTRAP_SERVERS + ").")
+            description = "Kafka brokers to connect to (sets " + DlqToolsConfig.BOOTSTRAP_SERVERS + ")."
+                    + " --bootstrap-servers, as the worker and the local run spell it, works too.")
     String bootstrapServers;
 
     @Option(

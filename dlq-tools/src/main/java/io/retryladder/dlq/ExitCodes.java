@@ -28,8 +28,8 @@ public final class ExitCodes {
                 "Partially done: some selected entries were rejected (replay cap, unreadable, not found).");
         codes.put(
                 Integer.toString(INTERRUPTED),
-                "Interrupted (Ctrl-C or SIGTERM) before the end; replay commits nothing half-done and resumes"
-                        + " when run again with the same --replay-id.");
+                "Interrupted by Ctrl-C before the end (SIGTERM ends the JVM with 143); replay commits nothing"
+                        + " half-done and resumes when run again with the same --replay-id.");
         return codes;
     }
 }

@@ -102,6 +102,14 @@ class DlqToolsCommandTest {
     }
 
     @Test
+    void pluralBootstrapOptionIsAccepted() {
+        CliRun result = run(Map.of(), "config", "--bootstrap-servers", "plural:9092");
+
+        assertThat(result.exitCode).as(result.toString()).isZero();
+        assertThat(result.out).containsPattern("bootstrap.servers +plural:9092 +option");
+    }
+
+    @Test
     void optionBeatsEnvironmentBeatsFile(@TempDir Path directory) throws Exception {
         Path file = directory.resolve("dlq-tools.properties");
         Files.writeString(

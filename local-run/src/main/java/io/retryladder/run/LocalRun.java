@@ -225,7 +225,7 @@ final class LocalRun implements AutoCloseable {
         Ladder ladder = stack.ladder();
         out.println();
         out.println("The broker, downstream and workers keep running. Connect dlq-tools with:");
-        out.println("  --bootstrap-servers " + stack.bootstrapServers());
+        out.println("  --bootstrap-server " + stack.bootstrapServers());
         out.println("  --dead-letter-topic " + ladder.deadLetterTopic());
         out.println("  --tier-topics " + String.join(",", ladder.tierTopics()));
         out.println("  --application-id " + options.applicationId());

@@ -100,7 +100,7 @@ class LocalRunIT {
                 .contains("  --dead-letter-topic retry-dlq")
                 .contains("  --tier-topics retry-200ms,retry-400ms,retry-800ms")
                 .contains("  --application-id retry-ladder-local");
-        String bootstrapServers = printed(out.text(), "  --bootstrap-servers (\\S+)");
+        String bootstrapServers = printed(out.text(), "  --bootstrap-server (\\S+)");
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS))
                     .contains("retry-dlq", "retry-200ms", "retry-400ms", "retry-800ms");
