@@ -33,7 +33,7 @@ public final class SchemaRegistryClient {
     private final String authorization;
     private final Duration requestTimeout;
     private final HttpClient http;
-    private final Map<String, Integer> idsBySubjectAndSchema = new ConcurrentHashMap<>();
+    private final Map<SubjectSchema, Integer> idsBySubjectAndSchema = new ConcurrentHashMap<>();
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
 
     /**
@@ -56,7 +56,7 @@ public final class SchemaRegistryClient {
 
     /** Registers {@code schema} under {@code subject}, or finds it when already there, and returns its id. */
     public int register(String subject, Schema schema) {
-        return idsBySubjectAndSchema.computeIfAbsent(cacheKey(subject, schema), key -> {
+        return idsBySubjectAndSchema.computeIfAbsent(new SubjectSchema(subject, schema), key -> {
             JsonNode response = send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema));
             return requireId(response, subject);
         });
@@ -64,7 +64,7 @@ public final class SchemaRegistryClient {
 
     /** Returns the id of {@code schema} under {@code subject} without registering it. */
     public int lookUp(String subject, Schema schema) {
-        return idsBySubjectAndSchema.computeIfAbsent(cacheKey(subject, schema), key -> {
+        return idsBySubjectAndSchema.computeIfAbsent(new SubjectSchema(subject, schema), key -> {
             JsonNode response = send("POST", "/subjects/" + encode(subject), schemaBody(schema));
             return requireId(response, subject);
         });
@@ -160,9 +160,12 @@ public final class SchemaRegistryClient {
         return JSON.createObjectNode().put("schema", schema.toString());
     }
 
-    private static String cacheKey(String subject, Schema schema) {
-        return subject + '\u0000' + schema.toString();
-    }
+    /**
+     * The key of a cached id. Avro caches a schema's hash code and compares the same instance by
+     * reference, so a lookup with the schema the codec holds costs no serialization of the schema.
+     * Schemas that differ only in documentation share an id here; they write the same bytes.
+     */
+    private record SubjectSchema(String subject, Schema schema) {}
 
     private static String errorMessage(String body) {
         try {
