@@ -205,6 +205,12 @@ public final class RetryWorker implements AutoCloseable {
                     .register(registry);
         }
 
+        if (config.getList(RetryWorkerConfig.ALLOWED_HOSTS).isEmpty()) {
+            log.warn(
+                    "{} is empty, so a record written to a tier topic can make this worker call any host;"
+                            + " set it to the hosts of the downstream services",
+                    RetryWorkerConfig.ALLOWED_HOSTS);
+        }
         if (ForkJoinPool.getCommonPoolParallelism() < 2) {
             log.warn(
                     "The common fork-join pool has parallelism {}, so the JDK HTTP client starts a new thread"
