@@ -31,7 +31,7 @@ public final class KafkaExtension implements ParameterResolver {
     public static final String BOOTSTRAP_VARIABLE = "RETRY_LADDER_TEST_BOOTSTRAP_SERVERS";
     public static final String BROKER_VARIABLE = "RETRY_LADDER_TEST_BROKER";
     /** Image of the broker container, when Docker is used. */
-    public static final String KAFKA_IMAGE = "apache/kafka:4.1.1";
+    public static final String KAFKA_IMAGE = "apache/kafka:4.4.0";
 
     private static final Logger log = LoggerFactory.getLogger(KafkaExtension.class);
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(KafkaExtension.class);
