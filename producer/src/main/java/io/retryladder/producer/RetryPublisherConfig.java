@@ -113,7 +113,7 @@ public final class RetryPublisherConfig extends AbstractConfig {
                         Type.LIST,
                         "",
                         Importance.MEDIUM,
-                        "Pairs Header=reference, for example Authorization=payments-token: the header travels as"
+                        "Pairs Header=reference, for example Authorization=payments.token: the header travels as"
                                 + " the reference, and the worker fills in the value from its own setting"
                                 + " retry.secret.<reference>.")
                 .define(
