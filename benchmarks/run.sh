@@ -24,7 +24,8 @@ harness=(java -Xmx2g -cp "$classpath" io.retryladder.bench.BenchMain)
 case "$mode" in
   smoke)
     exec "${harness[@]}" --label=smoke --step-seconds=10 --start-rate=100 --rate-factor=4 --max-rate=400 \
-      --refine-steps=0 --burst-size=2000 --ceiling-records=50000 --drain-margin-seconds=30 --max-minutes=60 "$@"
+      --refine-steps=0 --burst-size=2000 --ceiling-records=50000 --drain-margin-seconds=30 --warm-up-seconds=10 \
+      --max-minutes=60 "$@"
     ;;
   full)
     exec "${harness[@]}" --label=full "$@"

@@ -42,9 +42,19 @@ public final class Targets {
         double ours = product.get().highestHeldRate();
         double theirs = other.get().highestHeldRate();
         if (theirs <= 0) {
-            String detail =
-                    String.format("product %.0f ops/s; %s held no step, so the ratio has no finite value", ours, peer);
-            return new TargetCheck(target, ours > 0 ? "met" : "missed", detail);
+            // A peer that held no step has a capacity below the lowest rate it was tried at.
+            double lowestTried = other.get().steps().stream()
+                    .mapToDouble(TrialResult::targetRatePerSecond)
+                    .min()
+                    .orElse(0);
+            if (lowestTried <= 0) {
+                return new TargetCheck(target, "not measured", peer + " ran no capacity step");
+            }
+            double lowerBound = ours / lowestTried;
+            String detail = String.format(
+                    "product %.0f ops/s; %s held no step down to %.0f ops/s, so the ratio is above %.1fx",
+                    ours, peer, lowestTried, lowerBound);
+            return new TargetCheck(target, lowerBound >= minRatio ? "met" : "not measured", detail);
         }
         double ratio = ours / theirs;
         String detail = String.format("product %.0f ops/s, %s %.0f ops/s: %.1fx", ours, peer, theirs, ratio);
