@@ -2,6 +2,7 @@ package io.retryladder.worker;
 
 import io.retryladder.envelope.config.DescribedValidator;
 import io.retryladder.envelope.config.PipelineSettings;
+import io.retryladder.envelope.config.StatusRanges;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,6 +98,12 @@ public final class RetryWorkerConfig extends AbstractConfig {
                     maxRate,
                     "must be 0 (no cap) or at least " + TARGET_MIN_RATE + " (" + getDouble(TARGET_MIN_RATE) + ")");
         }
+        // Settings read into richer forms are checked here too, so a bad value stops the worker
+        // before it connects to anything.
+        PipelineSettings.ladder(this);
+        PipelineSettings.jitter(this);
+        StatusRanges.parse(RETRYABLE_HTTP_STATUSES, getList(RETRYABLE_HTTP_STATUSES));
+        StatusRanges.parse(BREAKER_FAILURE_STATUSES, getList(BREAKER_FAILURE_STATUSES));
     }
 
     /** Returns the declaration of every setting, from which the README's table is generated. */
