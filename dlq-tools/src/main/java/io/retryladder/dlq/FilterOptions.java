@@ -94,11 +94,22 @@ final class FilterOptions {
     /**
      * Returns the filter these options describe, limited to {@code ids} when that is not empty.
      *
-     * @throws ToolException with the usage exit code when --http-status is invalid
+     * @throws ToolException with the usage exit code when a filter is invalid or can never match
      */
     EntryFilter toFilter(Clock clock, Set<EntryId> ids) {
         Instant sinceInstant = since == null ? null : since.resolve(clock);
         Instant untilInstant = until == null ? null : until.resolve(clock);
+        if (sinceInstant != null && untilInstant != null && !sinceInstant.isBefore(untilInstant)) {
+            throw ToolException.usage("--until (" + untilInstant + ") must be later than --since (" + sinceInstant
+                    + "); no entry lies between them");
+        }
+        if (attempts != null && attempts.max() < 1) {
+            throw ToolException.usage(
+                    "--attempts 0 matches nothing: the caller's first call is attempt 1, so give 1 or more");
+        }
+        requireNonBlank("--host", hosts);
+        requireNonBlank("--key", keys);
+        requireNonBlank("--origin-topic", originTopics);
         StatusRanges statuses = null;
         if (!httpStatuses.isEmpty()) {
             try {
@@ -119,5 +130,13 @@ final class FilterOptions {
                 new HashSet<>(reasons),
                 ids,
                 unreadableOnly);
+    }
+
+    private static void requireNonBlank(String option, List<String> values) {
+        for (String value : values) {
+            if (value == null || value.isBlank()) {
+                throw ToolException.usage(option + " was given an empty value; give a value or leave the option out");
+            }
+        }
     }
 }

@@ -58,6 +58,13 @@ final class ReplayReport {
                         ? ""
                         : "; " + plan.doneEarlier().size() + " more were replayed by an earlier run of replay id "
                                 + replayId));
+        if (!dryRun && replayed > 0) {
+            List<EntryId> replayedIds = plan.toReplay().stream()
+                    .limit(replayed)
+                    .map(ReplayPlan.Candidate::id)
+                    .toList();
+            out.println("  " + Texts.firstOf(replayedIds, IDS_SHOWN));
+        }
         if (plan.skippedCount() > 0) {
             out.println("Skipped " + plan.skippedCount() + ":");
             printGroups(out, plan.skipped());
@@ -76,8 +83,8 @@ final class ReplayReport {
             }
         }
         if (!plan.notFound().isEmpty()) {
-            out.println("Not found below the replay's end offsets "
-                    + plan.notFound().size() + ": " + Texts.firstOf(plan.notFound(), IDS_SHOWN));
+            out.println("Not found below the replay's end offsets, "
+                    + plan.notFound().size() + " in all: " + Texts.firstOf(plan.notFound(), IDS_SHOWN));
         }
         if (!vanished.isEmpty()) {
             out.println("Removed from the dead-letter topic during the replay, for example by retention, "

@@ -302,7 +302,7 @@ class ReplayIT {
 
         CliRun missing = pipeline.run("replay", "1:999", "--replay-id", "r-missing");
         assertThat(missing.exitCode).isEqualTo(ExitCodes.PARTIAL);
-        assertThat(missing.out).contains("Not found below the replay's end offsets 1: 1:999");
+        assertThat(missing.out).contains("Not found below the replay's end offsets, 1 in all: 1:999");
     }
 
     @Test
