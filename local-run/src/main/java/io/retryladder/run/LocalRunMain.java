@@ -3,6 +3,7 @@ package io.retryladder.run;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -197,7 +198,13 @@ public final class LocalRunMain implements Callable<Integer> {
     @Override
     public Integer call() {
         RunOptions options = options();
-        RunDirectory directory = RunDirectory.create(options.dataDir());
+        RunDirectory directory;
+        try {
+            directory = RunDirectory.create(options.dataDir());
+        } catch (UncheckedIOException e) {
+            // Picocli reports a ParameterException thrown here as a usage error, with exit code 2.
+            throw invalid(e.getMessage());
+        }
         RunLogging.toFile(directory.logFile());
         synchronized (this) {
             if (stopRequested) {
@@ -338,9 +345,9 @@ public final class LocalRunMain implements Callable<Integer> {
             }
         }
         if (!scriptOptionsGiven.isEmpty()) {
-            throw invalid(String.join(", ", scriptOptionsGiven) + " script the sample downstream, which"
-                    + " --downstream-url replaces; drop " + (scriptOptionsGiven.size() == 1 ? "it" : "them")
-                    + " or drop --downstream-url");
+            throw invalid("Options of the sample downstream (" + String.join(", ", scriptOptionsGiven)
+                    + ") have no effect with --downstream-url, which replaces that downstream; drop "
+                    + (scriptOptionsGiven.size() == 1 ? "it" : "them") + " or drop --downstream-url");
         }
     }
 

@@ -106,9 +106,9 @@ class LocalRunOptionsTest {
                 "--broker-port 70000 | --broker-port must be between 0 and 65535, got 70000",
                 "--downstream-url ftp://files | --downstream-url must be an http or https URL with a host, such as"
                         + " http://localhost:8090, got 'ftp://files'",
-                "--downstream-url http://localhost:8090 --failure-rate 0.5 --latency-ms 5 | --failure-rate,"
-                        + " --latency-ms script the sample downstream, which --downstream-url replaces; drop them or"
-                        + " drop --downstream-url",
+                "--downstream-url http://localhost:8090 --failure-rate 0.5 --latency-ms 5 | Options of the sample"
+                        + " downstream (--failure-rate, --latency-ms) have no effect with --downstream-url, which"
+                        + " replaces that downstream; drop them or drop --downstream-url",
                 "--topic-prefix a/b | --topic-prefix must be 1 to 200 characters from letters, digits, '.', '_' and"
                         + " '-', got 'a/b'",
                 "--client-config /no/such/file | --client-config /no/such/file is not a readable file; give a"
@@ -126,6 +126,24 @@ class LocalRunOptionsTest {
         assertThat(err.toString(StandardCharsets.UTF_8))
                 .isEqualTo(message + System.lineSeparator() + "Run run-local --help for the options."
                         + System.lineSeparator());
+        assertThat(command.report()).isNull();
+    }
+
+    @Test
+    void dataDirThatIsAFileIsAUsageError(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("not-a-directory"), "x");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        LocalRunMain command = new LocalRunMain(new PrintStream(new ByteArrayOutputStream()), false);
+
+        int exitCode = LocalRunMain.run(
+                command,
+                new String[] {"--data-dir", file.toString()},
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(exitCode).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .startsWith("Failed to create the run directory " + file)
+                .contains("check that --data-dir is writable");
         assertThat(command.report()).isNull();
     }
 
