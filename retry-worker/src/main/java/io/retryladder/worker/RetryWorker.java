@@ -107,7 +107,9 @@ public final class RetryWorker implements AutoCloseable {
         try {
             layout = TopicSetup.prepare(admin, ladder, config);
         } catch (RuntimeException e) {
-            admin.close();
+            // A plain close would wait for the failed requests' own timeout, 60 s by default, before
+            // the worker could report why it cannot start.
+            admin.close(Duration.ZERO);
             throw e;
         }
 

@@ -21,16 +21,43 @@ public final class Topics {
 
     private Topics() {}
 
-    /** Creates a topic with replication factor 1 and waits until the cluster reports it. */
+    /**
+     * Creates a topic with replication factor 1 and waits until every partition has a leader. A
+     * producer that wrote to a partition right after its creation was seen answered with a metadata
+     * error, after which its retries failed with OutOfOrderSequenceException until the delivery
+     * timeout.
+     */
     public static void create(Admin admin, String name, int partitions, Map<String, String> configs) {
         NewTopic topic = new NewTopic(name, partitions, (short) 1).configs(configs);
         try {
             admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!allLed(admin, name, partitions)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Topic " + name + " has partitions without a leader after 30 s");
+                }
+                Thread.sleep(50);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating topic " + name, e);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("Failed to create topic " + name, e);
+        }
+    }
+
+    private static boolean allLed(Admin admin, String name, int partitions)
+            throws InterruptedException, TimeoutException {
+        try {
+            var description = admin.describeTopics(List.of(name))
+                    .allTopicNames()
+                    .get(30, TimeUnit.SECONDS)
+                    .get(name);
+            return description.partitions().size() == partitions
+                    && description.partitions().stream().allMatch(partition -> partition.leader() != null);
+        } catch (ExecutionException e) {
+            // The topic's metadata has not reached the broker that answered yet.
+            return false;
         }
     }
 
