@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** Filters that can never match are refused as usage errors instead of selecting nothing. */
+/** Filters that can never match are rejected as usage errors instead of selecting nothing. */
 class FilterOptionsTest {
 
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-05-01T12:00:00Z"), ZoneOffset.UTC);
@@ -23,7 +23,7 @@ class FilterOptionsTest {
         options.since = TimeBound.parse("2030-01-01");
         options.until = TimeBound.parse("2020-01-01");
 
-        ToolException error = refused(options);
+        ToolException error = usageError(options);
 
         assertThat(error.getMessage()).contains("--until (2020-01-01T00:00:00Z)", "--since (2030-01-01T00:00:00Z)");
     }
@@ -33,7 +33,7 @@ class FilterOptionsTest {
         FilterOptions options = new FilterOptions();
         options.attempts = IntRange.parse("0");
 
-        ToolException error = refused(options);
+        ToolException error = usageError(options);
 
         assertThat(error.getMessage()).contains("--attempts 0", "give 1 or more");
     }
@@ -45,8 +45,8 @@ class FilterOptionsTest {
         FilterOptions key = new FilterOptions();
         key.keys = List.of(" ");
 
-        assertThat(refused(host).getMessage()).contains("--host was given an empty value");
-        assertThat(refused(key).getMessage()).contains("--key was given an empty value");
+        assertThat(usageError(host).getMessage()).contains("--host was given an empty value");
+        assertThat(usageError(key).getMessage()).contains("--key was given an empty value");
     }
 
     @Test
@@ -59,7 +59,7 @@ class FilterOptionsTest {
         assertThat(options.toFilter(CLOCK, Set.of())).isNotNull();
     }
 
-    private static ToolException refused(FilterOptions options) {
+    private static ToolException usageError(FilterOptions options) {
         ToolException error = catchThrowableOfType(() -> options.toFilter(CLOCK, Set.of()), ToolException.class);
         assertThat(error).isNotNull();
         assertThat(error.exitCode()).isEqualTo(ExitCodes.USAGE);

@@ -429,7 +429,7 @@ public final class RetryWorker implements AutoCloseable {
         return topology;
     }
 
-    /** Binds the JVM's memory, garbage collection, thread, class loading and CPU meters; returns the one to close. */
+    /** Binds the JVM's memory, garbage collection, thread, class loading and CPU meters, and returns the GC meters to close. */
     private static JvmGcMetrics bindProcessMeters(PrometheusMeterRegistry registry) {
         JvmGcMetrics gcMetrics = new JvmGcMetrics();
         new JvmMemoryMetrics().bindTo(registry);

@@ -23,9 +23,8 @@ public final class Topics {
 
     /**
      * Creates a topic with replication factor 1 and waits until every partition has a leader. A
-     * producer that wrote to a partition right after its creation was seen answered with a metadata
-     * error, after which its retries failed with OutOfOrderSequenceException until the delivery
-     * timeout.
+     * producer that wrote to a partition right after its creation once received a metadata error, and
+     * its retries then failed with OutOfOrderSequenceException until the delivery timeout.
      */
     public static void create(Admin admin, String name, int partitions, Map<String, String> configs) {
         NewTopic topic = new NewTopic(name, partitions, (short) 1).configs(configs);
@@ -56,7 +55,7 @@ public final class Topics {
             return description.partitions().size() == partitions
                     && description.partitions().stream().allMatch(partition -> partition.leader() != null);
         } catch (ExecutionException e) {
-            // The topic's metadata has not reached the broker that answered yet.
+            // The topic's metadata has not reached the broker that handled the request yet.
             return false;
         }
     }
