@@ -131,6 +131,43 @@ class CircuitBreakerIT {
     }
 
     @Test
+    void busyTargetHoldsUpNoOtherTarget(KafkaCluster kafka) throws Exception {
+        try (LoopbackDownstream slow =
+                        LoopbackDownstream.start(call -> Response.ok().after(Duration.ofMillis(300)));
+                LoopbackDownstream fast = LoopbackDownstream.start(call -> Response.ok());
+                Pipeline pipeline = new Pipeline(kafka, "1000,2000,4000")) {
+            Map<String, Object> settings = breakerSettings();
+            settings.put("retry.target.max.concurrency", 4);
+            RetryWorker worker = pipeline.startWorker(settings);
+
+            publish(pipeline.publisher(), slow, "slow-", 200);
+            publish(pipeline.publisher(), fast, "fast-", 100);
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> fast.keysWithEffects() == 100);
+            long latestFast = fast.calls().stream()
+                    .mapToLong(call -> call.arrivedAtMs() - call.dueAtMs())
+                    .max()
+                    .orElseThrow();
+            assertThat(latestFast)
+                    .as("most late fast call, ms after its due time, behind 200 calls to a busy target")
+                    .isLessThan(1_000);
+            await().atMost(Duration.ofSeconds(60)).until(() -> slow.keysWithEffects() == 200);
+            assertThat(slow.maxInFlight())
+                    .as("calls in flight at the busy target")
+                    .isLessThanOrEqualTo(4);
+            assertThat(slow.keysWithDuplicateEffects()).isEmpty();
+            assertThat(fast.keysWithDuplicateEffects()).isEmpty();
+            assertThat(worker.meterRegistry()
+                            .find("retry.worker.deferrals")
+                            .tag("reason", "target_busy")
+                            .counter())
+                    .as("deferrals for the busy target")
+                    .isNotNull()
+                    .satisfies(counter -> assertThat(counter.count()).isPositive());
+        }
+    }
+
+    @Test
     void healthyTargetFlowsWhileOtherIsDown(KafkaCluster kafka) throws Exception {
         try (LoopbackDownstream down = LoopbackDownstream.start(call -> Response.status(503));
                 LoopbackDownstream healthy = LoopbackDownstream.start(call -> Response.ok());

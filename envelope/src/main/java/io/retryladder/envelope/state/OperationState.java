@@ -20,7 +20,8 @@ import java.util.Objects;
  * @param replayCount the replay count of that record
  * @param updatedAtMs when the state last changed, in epoch milliseconds
  * @param expiresAtMs when a finished key may be forgotten, in epoch milliseconds; 0 while in the ladder
- * @param timerKey the key of the waiting record in the worker's timer store, or null when none waits
+ * @param timerKey the key of the operation's latest entry in the worker's timer store, or null once it
+ *     finished. After a move to the next tier the entry is gone until that tier's record arrives.
  */
 public record OperationState(
         Status status,

@@ -75,7 +75,7 @@ public final class EnvelopeTransitions {
      */
     public FailedOperation keyConflict(
             FailedOperation operation, TierPosition position, String ownerOperationId, Instant now) {
-        FailedOperation deadLetter = FailedOperation.newBuilder(operation).build();
+        FailedOperation deadLetter = shallowCopy(operation);
         String message = "idempotency key " + operation.getIdempotencyKey() + " already belongs to operation "
                 + ownerOperationId + " with a different request; give each distinct operation its own key";
         deadLetter.setLastError(
@@ -91,7 +91,7 @@ public final class EnvelopeTransitions {
 
     private FailedOperation failed(
             FailedOperation operation, TimerEntry entry, AttemptResult result, int attemptMade, Instant now) {
-        FailedOperation next = FailedOperation.newBuilder(operation).build();
+        FailedOperation next = shallowCopy(operation);
         ErrorKind kind = result.errorKind() == null ? ErrorKind.UNKNOWN : result.errorKind();
         next.setAttempt(attemptMade);
         next.setTotalAttempts(operation.getTotalAttempts() + 1);
@@ -103,6 +103,19 @@ public final class EnvelopeTransitions {
                 next,
                 event(now, HistoryEvent.ATTEMPT_FAILED, attemptMade, kind, result.httpStatus(), result.message()));
         return next;
+    }
+
+    /**
+     * Returns a copy that shares the field values of {@code operation}. The transitions replace
+     * fields and never change a shared value in place, so they need no deep copy of the payload.
+     */
+    private static FailedOperation shallowCopy(FailedOperation operation) {
+        FailedOperation copy = new FailedOperation();
+        int fields = FailedOperation.getClassSchema().getFields().size();
+        for (int i = 0; i < fields; i++) {
+            copy.put(i, operation.get(i));
+        }
+        return copy;
     }
 
     private void markDeadLettered(FailedOperation deadLetter, DeadLetterReason reason, Instant now) {

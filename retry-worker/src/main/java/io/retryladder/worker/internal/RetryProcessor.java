@@ -63,6 +63,12 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
     private static final Logger log = LoggerFactory.getLogger(RetryProcessor.class);
     private static final int FIRE_BUDGET_PER_TICK = 2_000;
     private static final int PURGE_BUDGET = 10_000;
+    /**
+     * How many due entries wait in memory for a target at its concurrency limit. Entries beyond it
+     * move later in the timer store, so that the entries the scan skips never fill its budget.
+     */
+    private static final int HELD_FOR_TARGET_MAX = FIRE_BUDGET_PER_TICK / 2;
+
     private static final long INITIAL_DEAD_LETTER_BACKOFF_MS = 500;
     /** How long past an attempt's timeout a new owner waits for the previous owner's outcome report. */
     private static final long HANDOVER_GRACE_MS = 3_000;
@@ -74,6 +80,14 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
     private final Map<Bytes, InFlight> inFlight = new HashMap<>();
     private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
     private final Map<Bytes, InFlight> orphans = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The start marks of the task's starts store, held in memory so that a due entry costs no store read. */
+    private final Map<Bytes, Long> startMarks = new HashMap<>();
+    /**
+     * Due entries whose target was at its concurrency limit, and when to try them again. A target
+     * frees a slot as soon as one of its calls ends, so its entries wait here instead of moving in
+     * the timer store, which costs three store writes per entry each time.
+     */
+    private final Map<Bytes, Long> heldForTarget = new HashMap<>();
 
     private ProcessorContext<byte[], byte[]> context;
     private KeyValueStore<Bytes, byte[]> timers;
@@ -104,6 +118,7 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
             closed = false;
             inFlight.clear();
         }
+        heldForTarget.clear();
         this.cursor = TimerKeys.lowest();
         this.context = context;
         this.taskId = context.taskId().toString();
@@ -111,6 +126,7 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
         this.operations = context.getStateStore(OPERATIONS);
         this.expiry = context.getStateStore(EXPIRY);
         this.starts = context.getStateStore(STARTS);
+        loadStartMarks();
         this.waiting = runtime.metrics().waitingCounts(taskId);
         this.pendingDeadLetters = runtime.metrics().pendingDeadLetterCounts(taskId);
         countWaiting();
@@ -170,6 +186,7 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
             closed = true;
             orphans.putAll(inFlight);
         }
+        heldForTarget.clear();
         Completion finished;
         while ((finished = completions.poll()) != null) {
             handOver(finished.timerKey(), finished.result());
@@ -328,22 +345,31 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
         try (KeyValueIterator<Bytes, byte[]> iterator = timers.range(cursor, upper)) {
             while (iterator.hasNext()) {
                 if (examined++ >= FIRE_BUDGET_PER_TICK) {
-                    firstLeft = iterator.peekNextKey();
+                    if (firstLeft == null) {
+                        firstLeft = iterator.peekNextKey();
+                    }
                     break;
                 }
                 KeyValue<Bytes, byte[]> next = iterator.next();
-                if (!inFlight.containsKey(next.key)) {
+                Long heldUntil = heldForTarget.get(next.key);
+                if (heldUntil != null && heldUntil > now) {
+                    if (firstLeft == null) {
+                        firstLeft = next.key;
+                    }
+                } else if (!inFlight.containsKey(next.key)) {
                     due.add(KeyValue.pair(next.key, TimerEntry.deserialize(next.value)));
                 }
             }
         }
         for (KeyValue<Bytes, TimerEntry> entry : due) {
             boolean handled = fire(entry.key, entry.value, now);
-            if (!handled) {
+            if (!handled || heldForTarget.containsKey(entry.key)) {
                 if (firstLeft == null || entry.key.compareTo(firstLeft) < 0) {
                     firstLeft = entry.key;
                 }
-                break;
+                if (!handled) {
+                    break;
+                }
             }
         }
         cursor = firstLeft != null ? firstLeft : upper;
@@ -351,6 +377,7 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
 
     /** Starts, defers or writes out one due entry; returns false when this worker can start no more now. */
     private boolean fire(Bytes key, TimerEntry entry, long now) {
+        heldForTarget.remove(key);
         if (entry.kind() != TimerEntry.Kind.WAITING) {
             writeHeldDeadLetter(key, entry, now);
             return true;
@@ -362,11 +389,11 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
             if (now < handoverDeadline) {
                 // Another worker, or this one before a crash, started this attempt: wait for its result.
                 Bytes moved = moveTimer(key, entry, operation, handoverDeadline);
-                starts.put(moved, longBytes(startedAtMs));
+                markStarted(moved, startedAtMs);
                 runtime.metrics().deferred("awaiting_handover");
                 return true;
             }
-            starts.delete(key);
+            clearStartMark(key);
         }
         int attempt = operation.getAttempt() + 1;
         int maxAttempts = Math.min(operation.getMaxAttempts(), runtime.attemptLimit());
@@ -385,7 +412,7 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
         switch (start.status()) {
             case STARTED:
                 // The start mark lets a later owner of this task know that the call may be in flight.
-                starts.put(key, longBytes(now));
+                markStarted(key, now);
                 inFlight.put(key, new InFlight(entry, operation, attempt, now));
                 runtime.metrics().lateness(tierTopic(entry), now - entry.dueAtMs());
                 return true;
@@ -395,7 +422,13 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
                 defer(key, entry, operation, now + release, false, "breaker_open");
                 return true;
             case TARGET_BUSY:
-                defer(key, entry, operation, now + 5 + jitter(20), false, "target_busy");
+                long retryAt = now + 5 + jitter(20);
+                if (heldForTarget.size() < HELD_FOR_TARGET_MAX) {
+                    heldForTarget.put(key, retryAt);
+                    runtime.metrics().deferred("target_busy");
+                } else {
+                    defer(key, entry, operation, retryAt, false, "target_busy");
+                }
                 return true;
             case PACED:
                 defer(key, entry, operation, now + start.waitMs(), true, "paced");
@@ -419,8 +452,8 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
     /** Moves an entry to a new due time and points the key's state at it. */
     private Bytes moveTimer(Bytes key, TimerEntry moved, FailedOperation operation, long untilMs) {
         Bytes newKey = TimerKeys.withDue(key, untilMs);
-        timers.delete(key);
-        starts.delete(key);
+        remove(timers, key);
+        clearStartMark(key);
         timers.put(newKey, moved.serialize());
         lowerCursor(newKey);
         Bytes stateKey = stateKey(operation);
@@ -548,12 +581,8 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
                         now);
                 return;
             }
+            // The key's state still points at the removed entry until the next tier's record replaces it.
             removeTimer(timerKey, entry);
-            Bytes stateKey = stateKey(operation);
-            OperationState state = readState(stateKey);
-            if (state != null) {
-                writeState(stateKey, state.withTimerKey(null, now));
-            }
             log.debug(
                     "Attempt {} of key {} from {} failed ({}); next attempt from {} due at {}",
                     attempt.attempt(),
@@ -682,7 +711,7 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
                 backOff(key, entry, now, holdReason());
                 return;
             }
-            timers.delete(key);
+            remove(timers, key);
             pendingDeadLetters.decrementAndGet(0);
             context.forward(
                     new org.apache.kafka.streams.processor.api.Record<>(raw.key(), raw.value(), now, raw.headers()),
@@ -698,7 +727,7 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
             backOff(key, entry, now, holdReason());
             return;
         }
-        timers.delete(key);
+        remove(timers, key);
         pendingDeadLetters.decrementAndGet(0);
         if (deadLetter.getDeadLetter().getReason() != DeadLetterReason.KEY_CONFLICT) {
             finishState(deadLetter, Status.DEAD_LETTERED, now);
@@ -710,7 +739,7 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
     private void backOff(Bytes key, TimerEntry entry, long now, String reason) {
         long backoff = Math.min(entry.deadLetterBackoffMs() * 2, runtime.deadLetterBackoffMaxMs());
         Bytes newKey = TimerKeys.withDue(key, now + backoff);
-        timers.delete(key);
+        remove(timers, key);
         timers.put(newKey, entry.withBackoff(backoff).serialize());
         lowerCursor(newKey);
         runtime.metrics().deadLetterWriteDeferred();
@@ -813,10 +842,10 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
             Bytes stateKey = Bytes.wrap(ExpiryKeys.stateKey(indexKey));
             OperationState state = readState(stateKey);
             if (state != null && state.status().isFinished() && state.expiresAtMs() <= now) {
-                operations.delete(stateKey);
+                remove(operations, stateKey);
                 purged++;
             }
-            expiry.delete(indexKey);
+            remove(expiry, indexKey);
         }
         if (purged > 0) {
             log.debug("Task {} forgot {} idempotency keys past their retention", taskId, purged);
@@ -830,8 +859,8 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
     }
 
     private void removeTimer(Bytes key, TimerEntry entry) {
-        timers.delete(key);
-        starts.delete(key);
+        remove(timers, key);
+        clearStartMark(key);
         waiting.decrementAndGet(entry.tierIndex());
     }
 
@@ -844,8 +873,33 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
     }
 
     private Long startMark(Bytes key) {
-        byte[] bytes = starts.get(key);
-        return bytes == null ? null : ByteBuffer.wrap(bytes).getLong();
+        return startMarks.get(key);
+    }
+
+    private void loadStartMarks() {
+        startMarks.clear();
+        try (KeyValueIterator<Bytes, byte[]> iterator = starts.all()) {
+            while (iterator.hasNext()) {
+                KeyValue<Bytes, byte[]> mark = iterator.next();
+                startMarks.put(mark.key, ByteBuffer.wrap(mark.value).getLong());
+            }
+        }
+    }
+
+    private void markStarted(Bytes key, long startedAtMs) {
+        starts.put(key, longBytes(startedAtMs));
+        startMarks.put(key, startedAtMs);
+    }
+
+    private void clearStartMark(Bytes key) {
+        if (startMarks.remove(key) != null) {
+            remove(starts, key);
+        }
+    }
+
+    /** Deletes a key. A put of null deletes without reading the old value first, which delete does. */
+    private static void remove(KeyValueStore<Bytes, byte[]> store, Bytes key) {
+        store.put(key, null);
     }
 
     private static byte[] longBytes(long value) {
@@ -857,11 +911,12 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
             return;
         }
         Bytes timerKey = Bytes.wrap(key);
+        heldForTarget.remove(timerKey);
         byte[] stale = timers.get(timerKey);
         if (stale != null && !inFlight.containsKey(timerKey)) {
             TimerEntry entry = TimerEntry.deserialize(stale);
-            timers.delete(timerKey);
-            starts.delete(timerKey);
+            remove(timers, timerKey);
+            clearStartMark(timerKey);
             if (entry.kind() == TimerEntry.Kind.WAITING) {
                 waiting.decrementAndGet(entry.tierIndex());
             } else {

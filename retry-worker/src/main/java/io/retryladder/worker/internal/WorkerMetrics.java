@@ -157,7 +157,7 @@ public final class WorkerMetrics {
     }
 
     public void deferred(String reason) {
-        counter("retry.worker.deferrals", "Due records moved later without an attempt", "reason", reason)
+        counter("retry.worker.deferrals", "Due records put off without an attempt", "reason", reason)
                 .increment();
     }
 
