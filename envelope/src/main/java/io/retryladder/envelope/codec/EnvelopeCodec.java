@@ -7,9 +7,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
@@ -31,6 +33,8 @@ import org.apache.avro.specific.SpecificDatumWriter;
 public final class EnvelopeCodec {
 
     private static final SpecificData MODEL = SpecificData.getForSchema(FailedOperation.getClassSchema());
+    /** The CRC-64-AVRO fingerprint of the current schema, as single-object encoding writes it. */
+    private static final byte[] CURRENT_FINGERPRINT = fingerprint(EnvelopeSchemas.current());
 
     private final SchemaRegistryClient registry;
     private final boolean autoRegister;
@@ -40,6 +44,8 @@ public final class EnvelopeCodec {
     private final SpecificDatumWriter<FailedOperation> writer = new SpecificDatumWriter<>(EnvelopeSchemas.current());
     private final Map<Integer, SpecificDatumReader<FailedOperation>> readersBySchemaId = new ConcurrentHashMap<>();
     private final Map<String, Integer> schemaIdsByTopic = new ConcurrentHashMap<>();
+    /** Whether each schema id read so far encodes like the current schema. */
+    private final Map<Integer, Boolean> currentSchemaIds = new ConcurrentHashMap<>();
 
     private EnvelopeCodec(SchemaRegistryClient registry, boolean autoRegister) {
         this.registry = registry;
@@ -123,6 +129,32 @@ public final class EnvelopeCodec {
         return format == WireFormat.REGISTRY ? decodeRegistry(bytes) : decodeSingleObject(bytes);
     }
 
+    /**
+     * Returns an envelope that {@link #decode} read, in single-object encoding of the current
+     * schema, by changing its header alone. Returns null when another schema wrote the envelope,
+     * so that it needs a full encode.
+     */
+    public byte[] toCurrentSingleObject(byte[] bytes) {
+        WireFormat format = WireFormat.detect(bytes);
+        if (format == WireFormat.SINGLE_OBJECT) {
+            boolean current = Arrays.equals(bytes, 2, 10, CURRENT_FINGERPRINT, 0, CURRENT_FINGERPRINT.length);
+            return current ? bytes : null;
+        }
+        if (format != WireFormat.REGISTRY) {
+            return null;
+        }
+        int id = ByteBuffer.wrap(bytes, 1, 4).getInt();
+        if (!currentSchemaIds.getOrDefault(id, false)) {
+            return null;
+        }
+        byte[] copy = new byte[bytes.length - 5 + 10];
+        copy[0] = WireFormat.SINGLE_OBJECT_MARKER_0;
+        copy[1] = WireFormat.SINGLE_OBJECT_MARKER_1;
+        System.arraycopy(CURRENT_FINGERPRINT, 0, copy, 2, CURRENT_FINGERPRINT.length);
+        System.arraycopy(bytes, 5, copy, 10, bytes.length - 5);
+        return copy;
+    }
+
     private int schemaId(String topic) {
         String subject = subjectOf(topic);
         return autoRegister
@@ -156,9 +188,7 @@ public final class EnvelopeCodec {
         }
         SpecificDatumReader<FailedOperation> reader;
         try {
-            reader = readersBySchemaId.computeIfAbsent(
-                    id,
-                    schemaId -> new SpecificDatumReader<>(registry.schemaById(schemaId), EnvelopeSchemas.current()));
+            reader = readersBySchemaId.computeIfAbsent(id, this::readerFor);
         } catch (SchemaRegistryException e) {
             if (e.httpStatus() == 404) {
                 throw new UndecodableEnvelopeException("unknown schema id " + id + " at " + registry.baseUrl(), e);
@@ -176,6 +206,21 @@ public final class EnvelopeCodec {
         } catch (IOException | RuntimeException e) {
             throw new UndecodableEnvelopeException("corrupt envelope with schema id " + id + ": " + e, e);
         }
+    }
+
+    private SpecificDatumReader<FailedOperation> readerFor(int schemaId) {
+        Schema writer = registry.schemaById(schemaId);
+        // Avro binary depends only on the parsing canonical form, which this fingerprint covers.
+        currentSchemaIds.put(schemaId, Arrays.equals(fingerprint(writer), CURRENT_FINGERPRINT));
+        return new SpecificDatumReader<>(writer, EnvelopeSchemas.current());
+    }
+
+    /** Returns the CRC-64-AVRO fingerprint of the parsing canonical form, little-endian, as in single-object encoding. */
+    private static byte[] fingerprint(Schema schema) {
+        return ByteBuffer.allocate(Long.BYTES)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(SchemaNormalization.parsingFingerprint64(schema))
+                .array();
     }
 
     private static String hexPrefix(byte[] bytes) {

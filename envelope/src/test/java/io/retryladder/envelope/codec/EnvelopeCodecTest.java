@@ -30,6 +30,26 @@ class EnvelopeCodecTest {
     }
 
     @Test
+    void currentSingleObjectKeptAsIs() throws Exception {
+        EnvelopeCodec codec = EnvelopeCodec.singleObject();
+        byte[] bytes = codec.encode(
+                "t", TestOperations.http("order-2", "http://127.0.0.1:9/pay").build());
+
+        assertThat(codec.toCurrentSingleObject(bytes)).isSameAs(bytes);
+    }
+
+    @Test
+    void otherFingerprintNotKept() throws Exception {
+        EnvelopeCodec codec = EnvelopeCodec.singleObject();
+        byte[] bytes = codec.encode(
+                "t", TestOperations.http("order-3", "http://127.0.0.1:9/pay").build());
+        bytes[5] ^= 0x01;
+
+        assertThat(codec.toCurrentSingleObject(bytes)).isNull();
+        assertThat(codec.toCurrentSingleObject(new byte[] {1, 2, 3})).isNull();
+    }
+
+    @Test
     void nullAndEmptyPayloadStayDistinct() throws Exception {
         FailedOperation withNull =
                 TestOperations.custom("k-null", "ledger", null).build();

@@ -60,6 +60,46 @@ class EnvelopeRegistryIT {
     }
 
     @Test
+    void currentSchemaCopiedWithNewHeader(SchemaRegistry registry) throws Exception {
+        EnvelopeCodec codec = EnvelopeCodec.withRegistry(client(registry), true);
+        FailedOperation operation = TestOperations.http("reg-3", "http://127.0.0.1:9/x")
+                .setCallerHeaders(TestOperations.awkwardHeaders())
+                .build();
+        byte[] viaRegistry = codec.encode("copy-" + UUID.randomUUID(), operation);
+
+        assertThat(codec.toCurrentSingleObject(viaRegistry))
+                .as("before the id was read")
+                .isNull();
+        codec.decode(viaRegistry);
+        byte[] copy = codec.toCurrentSingleObject(viaRegistry);
+
+        assertThat(copy).isEqualTo(EnvelopeCodec.singleObject().encode("t", operation));
+        assertThat(EnvelopeCodec.singleObject().decode(copy)).isEqualTo(operation);
+    }
+
+    @Test
+    void otherSchemaNotCopied(SchemaRegistry registry) throws Exception {
+        SchemaRegistryClient client = client(registry);
+        String subject = "copy-v2-" + UUID.randomUUID() + "-value";
+        client.register(subject, EnvelopeSchemas.current());
+        Schema v2 = SchemaEvolutionTest.loadV2();
+        int v2Id = client.register(subject, v2);
+        GenericRecord v2Record = SchemaEvolutionTest.asV2(
+                TestOperations.http("reg-4", "http://127.0.0.1:9/x").build());
+        v2Record.put("tenant", "acme");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(0);
+        out.write(ByteBuffer.allocate(4).putInt(v2Id).array());
+        out.write(SchemaEvolutionTest.writeGeneric(v2Record, v2));
+        byte[] bytes = out.toByteArray();
+        EnvelopeCodec codec = EnvelopeCodec.withRegistry(client, false);
+
+        codec.decode(bytes);
+
+        assertThat(codec.toCurrentSingleObject(bytes)).isNull();
+    }
+
+    @Test
     void lookUpWithoutRegistrationFailsClearly(SchemaRegistry registry) {
         EnvelopeCodec codec = EnvelopeCodec.withRegistry(client(registry), false);
         String topic = "never-registered-" + UUID.randomUUID();

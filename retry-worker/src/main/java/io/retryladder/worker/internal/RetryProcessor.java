@@ -238,13 +238,15 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
         long dueAtMs = effectiveDue(operation, record.timestamp(), metadata, now);
         Bytes timerKey =
                 TimerKeys.of(dueAtMs, operation.getOperationId(), operation.getReplayCount(), operation.getAttempt());
+        // A record written by the worker's own schema needs only a new header; others are encoded again.
+        byte[] envelope = runtime.codec().toCurrentSingleObject(record.value());
         TimerEntry entry = TimerEntry.waiting(
                 tier.index(),
                 metadata.topic(),
                 metadata.partition(),
                 metadata.offset(),
                 dueAtMs,
-                runtime.localCodec().encode(metadata.topic(), operation));
+                envelope != null ? envelope : runtime.localCodec().encode(metadata.topic(), operation));
         putTimer(timerKey, entry);
         writeState(
                 stateKey,
