@@ -22,10 +22,15 @@ public final class RequestFingerprint {
     /** Length of a fingerprint in bytes: the first 16 bytes of a SHA-256 digest. */
     public static final int LENGTH = 16;
 
+    /** One digest per thread, because looking up a provider for each fingerprint costs more than the hashing. */
+    private static final ThreadLocal<MessageDigest> DIGESTS = ThreadLocal.withInitial(RequestFingerprint::sha256);
+
     private RequestFingerprint() {}
 
     public static byte[] of(FailedOperation operation) {
-        MessageDigest digest = sha256();
+        MessageDigest digest = DIGESTS.get();
+        // A call that failed half way can leave input in the digest.
+        digest.reset();
         Object request = operation.getRequest();
         if (request instanceof HttpRequest http) {
             update(digest, "http");
