@@ -1,0 +1,54 @@
+package io.retryladder.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class ClientDefaultsTest {
+
+    @Test
+    void emptySettingsGetDefaults() {
+        Properties settings = new Properties();
+
+        RetryWorker.applyClientDefaults(settings);
+
+        assertThat(settings).containsEntry("commit.interval.ms", 200);
+        assertThat(settings).containsEntry("main.consumer.fetch.min.bytes", 65_536);
+        assertThat(settings).containsEntry("main.consumer.fetch.max.wait.ms", 20);
+        assertThat(settings).containsEntry("producer.batch.size", 131_072);
+        assertThat(settings).containsEntry("consumer.max.poll.records", 1000);
+        assertThat(settings).containsEntry("main.consumer.session.timeout.ms", 10_000);
+    }
+
+    @Test
+    void prefixedSettingsWin() {
+        Properties settings = new Properties();
+        settings.put("commit.interval.ms", "50");
+        settings.put("main.consumer.fetch.min.bytes", "1");
+        settings.put("consumer.fetch.max.wait.ms", "500");
+        settings.put("producer.batch.size", "16384");
+
+        RetryWorker.applyClientDefaults(settings);
+
+        assertThat(settings).containsEntry("commit.interval.ms", "50");
+        assertThat(settings).containsEntry("main.consumer.fetch.min.bytes", "1");
+        assertThat(settings).containsEntry("consumer.fetch.max.wait.ms", "500");
+        assertThat(settings).doesNotContainKey("main.consumer.fetch.max.wait.ms");
+        assertThat(settings).containsEntry("producer.batch.size", "16384");
+    }
+
+    @Test
+    void unprefixedSettingsWin() {
+        Properties settings = new Properties();
+        settings.put("fetch.min.bytes", "1");
+        settings.put("fetch.max.wait.ms", "500");
+        settings.put("batch.size", "16384");
+
+        RetryWorker.applyClientDefaults(settings);
+
+        assertThat(settings).doesNotContainKey("main.consumer.fetch.min.bytes");
+        assertThat(settings).doesNotContainKey("main.consumer.fetch.max.wait.ms");
+        assertThat(settings).doesNotContainKey("producer.batch.size");
+    }
+}
