@@ -201,7 +201,7 @@ public final class RetryWorkerConfig extends AbstractConfig {
                 .define(
                         PUNCTUATE_INTERVAL_MS,
                         Type.INT,
-                        5,
+                        10,
                         Range.between(1, 1000),
                         Importance.LOW,
                         "How often each task looks for due records and applies finished attempts, in"
