@@ -69,6 +69,7 @@ public final class ProductSystem implements SystemUnderTest {
         List<String> jvmOptions =
                 new ArrayList<>(List.of("-Xmx" + options.heapMb() + "m", "-XX:+ExitOnOutOfMemoryError"));
         if (options.flightRecording()) {
+            jvmOptions.add("-XX:FlightRecorderOptions=stackdepth=256");
             jvmOptions.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
                     + trial.workDir().resolve("worker.jfr"));
         }
