@@ -171,6 +171,14 @@ final class ReplayCommand implements Callable<Integer> {
                         true,
                         List.of());
                 out.println("Dry run: nothing was written.");
+                int count = planned.plan().toReplay().size();
+                int threshold =
+                        confirmAbove != null ? confirmAbove : session.config.getInt(DlqToolsConfig.CONFIRM_ABOVE);
+                if (count > threshold && !yes) {
+                    out.println("The replay itself will ask for confirmation: " + Texts.deadLetters(count)
+                            + " are more than --confirm-above " + threshold
+                            + ". Answer the prompt on a terminal, or pass --yes.");
+                }
                 out.flush();
                 return planned.plan().isPartial() ? ExitCodes.PARTIAL : ExitCodes.SUCCESS;
             }

@@ -132,6 +132,21 @@ class ReplayIT {
     }
 
     @Test
+    void dryRunWarnsOfConfirmation() throws Exception {
+        pipeline.write(TestPipeline.httpDeadLetter("dry-3").build());
+        pipeline.write(TestPipeline.httpDeadLetter("dry-4").build());
+
+        CliRun large = pipeline.run("replay", "--all", "--dry-run", "--confirm-above", "1");
+        CliRun confirmed = pipeline.run("replay", "--all", "--dry-run", "--confirm-above", "1", "--yes");
+        CliRun small = pipeline.run("replay", "--all", "--dry-run", "--confirm-above", "2");
+
+        assertThat(large.exitCode).as(large.toString()).isZero();
+        assertThat(large.out).contains("will ask for confirmation", "more than --confirm-above 1", "--yes");
+        assertThat(confirmed.out).doesNotContain("will ask for confirmation");
+        assertThat(small.out).doesNotContain("will ask for confirmation");
+    }
+
+    @Test
     void rateLimitedReplayKeepsRate() {
         int count = 20;
         double rate = 8;
