@@ -62,7 +62,8 @@ public final class LocalRunMain implements Callable<Integer> {
             defaultValue = "10000",
             description = "Operations the load generator calls, each with a unique idempotency key."
                     + " Default: ${DEFAULT-VALUE}.")
-    int operations;
+    // A long, so that a value past the int range gets the range message and not a type error.
+    long operations;
 
     @Option(
             names = "--duration-seconds",
@@ -288,7 +289,7 @@ public final class LocalRunMain implements Callable<Integer> {
         }
 
         return new RunOptions(
-                operations,
+                (int) operations,
                 loadDuration,
                 downstream == null ? script : null,
                 downstream,

@@ -92,6 +92,7 @@ class LocalRunOptionsTest {
                 "--latency-ms -5 | --latency-ms must be between 0 and 60000 milliseconds, got -5",
                 "--outage-seconds 7200 | --outage-seconds must be between 0 and 3600 seconds, got 7200",
                 "--operations 0 | --operations must be between 1 and 1000000, got 0",
+                "--operations 99999999999 | --operations must be between 1 and 1000000, got 99999999999",
                 "--duration-seconds 10 --rate 5 | --duration-seconds and --rate both set the pace of the load;"
                         + " give one of them",
                 "--rate 0 | --rate must be more than 0 and at most 100000 calls per second, got 0.0",
