@@ -168,6 +168,38 @@ class CircuitBreakerIT {
     }
 
     @Test
+    void busyBacklogDelaysNoOtherTarget(KafkaCluster kafka) throws Exception {
+        try (LoopbackDownstream slow =
+                        LoopbackDownstream.start(call -> Response.ok().after(Duration.ofMillis(20)));
+                LoopbackDownstream fast = LoopbackDownstream.start(call -> Response.ok());
+                Pipeline pipeline = new Pipeline(kafka, "1000,2000,4000")) {
+            Map<String, Object> settings = breakerSettings();
+            settings.put("retry.target.max.concurrency", 4);
+            // One partition puts the whole backlog into one task, past the 1,000 records it keeps in memory.
+            settings.put("retry.topics.partitions", 1);
+            pipeline.startWorker(settings);
+
+            publish(pipeline.publisher(), slow, "backlog-", 1_300);
+            publish(pipeline.publisher(), fast, "quick-", 100);
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> fast.keysWithEffects() == 100);
+            long latestFast = fast.calls().stream()
+                    .mapToLong(call -> call.arrivedAtMs() - call.dueAtMs())
+                    .max()
+                    .orElseThrow();
+            assertThat(latestFast)
+                    .as("most late fast call, ms after its due time, behind 1,300 calls to a busy target")
+                    .isLessThan(1_000);
+            await().atMost(Duration.ofSeconds(90)).until(() -> slow.keysWithEffects() == 1_300);
+            assertThat(slow.maxInFlight())
+                    .as("calls in flight at the busy target")
+                    .isLessThanOrEqualTo(4);
+            assertThat(slow.keysWithDuplicateEffects()).isEmpty();
+            assertThat(fast.keysWithDuplicateEffects()).isEmpty();
+        }
+    }
+
+    @Test
     void healthyTargetFlowsWhileOtherIsDown(KafkaCluster kafka) throws Exception {
         try (LoopbackDownstream down = LoopbackDownstream.start(call -> Response.status(503));
                 LoopbackDownstream healthy = LoopbackDownstream.start(call -> Response.ok());

@@ -238,7 +238,7 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
         long dueAtMs = effectiveDue(operation, record.timestamp(), metadata, now);
         Bytes timerKey =
                 TimerKeys.of(dueAtMs, operation.getOperationId(), operation.getReplayCount(), operation.getAttempt());
-        // A record written by the worker's own schema needs only a new header; others are encoded again.
+        // A record written by the worker's own schema needs only a new header. Others are encoded again.
         byte[] envelope = runtime.codec().toCurrentSingleObject(record.value());
         TimerEntry entry = TimerEntry.waiting(
                 tier.index(),
@@ -379,7 +379,8 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
 
     /** Starts, defers or writes out one due entry; returns false when this worker can start no more now. */
     private boolean fire(Bytes key, TimerEntry entry, long now) {
-        heldForTarget.remove(key);
+        // An entry that waited in memory has missed any rate slot it reserved.
+        boolean slotLapsed = heldForTarget.remove(key) != null;
         if (entry.kind() != TimerEntry.Kind.WAITING) {
             writeHeldDeadLetter(key, entry, now);
             return true;
@@ -410,7 +411,11 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
         }
         Start start = runtime.dispatcher()
                 .tryStart(
-                        operation, attempt, entry.dueAtMs(), entry.rateSlotReserved(), result -> complete(key, result));
+                        operation,
+                        attempt,
+                        entry.dueAtMs(),
+                        entry.rateSlotReserved() && !slotLapsed,
+                        result -> complete(key, result));
         switch (start.status()) {
             case STARTED:
                 // The start mark lets a later owner of this task know that the call may be in flight.
@@ -424,12 +429,11 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
                 defer(key, entry, operation, now + release, false, "breaker_open");
                 return true;
             case TARGET_BUSY:
-                long retryAt = now + 5 + jitter(20);
                 if (heldForTarget.size() < HELD_FOR_TARGET_MAX) {
-                    heldForTarget.put(key, retryAt);
+                    heldForTarget.put(key, now + 5 + jitter(20));
                     runtime.metrics().deferred("target_busy");
                 } else {
-                    defer(key, entry, operation, retryAt, false, "target_busy");
+                    defer(key, entry, operation, now + busyBacklogWaitMs(entry.deferrals()), false, "target_busy");
                 }
                 return true;
             case PACED:
@@ -443,6 +447,15 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
             default:
                 return false;
         }
+    }
+
+    /**
+     * Returns how long an entry beyond those waiting in memory for a busy target moves later. The
+     * wait doubles with each deferral of the entry, from 25 ms up to 1 s, so that a long backlog of
+     * one target costs few store writes and does not slow the records of other targets.
+     */
+    private static long busyBacklogWaitMs(int deferrals) {
+        return Math.min(1_000, 25L << Math.min(deferrals, 6)) + jitter(25);
     }
 
     private void defer(
