@@ -4,9 +4,13 @@ import io.retryladder.envelope.config.SecretMasking;
 import io.retryladder.envelope.config.SettingsSources;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
@@ -79,18 +83,53 @@ public final class RetryWorkerMain {
             }
         }
         Map<String, Object> settings;
+        RetryWorkerConfig config;
         try {
             settings = SettingsSources.load(configFile, environment, RetryWorkerConfig.ENVIRONMENT_PREFIX);
-            new RetryWorkerConfig(settings);
+            config = new RetryWorkerConfig(settings);
         } catch (ConfigException | IllegalArgumentException e) {
             err.println("Invalid worker settings: " + e.getMessage());
             return 2;
         }
         if (printSettings) {
-            SecretMasking.masked(settings).forEach((name, value) -> out.println(name + "=" + value));
+            SecretMasking.masked(effectiveSettings(config)).forEach((name, value) -> out.println(name + "=" + value));
             return 0;
         }
         return runUntilStopped(settings, err);
+    }
+
+    /**
+     * Returns every declared setting with its value or default, and the settings that go to Kafka
+     * Streams and its clients, with the worker's defaults for them.
+     */
+    private static Map<String, Object> effectiveSettings(RetryWorkerConfig config) {
+        Map<String, Object> effective = new HashMap<>();
+        config.values().forEach((name, value) -> effective.put(name, printable(value)));
+        Properties clients = new Properties();
+        clients.putAll(config.passThroughSettings());
+        RetryWorker.applyClientDefaults(clients);
+        clients.forEach((name, value) -> effective.put(String.valueOf(name), value));
+        return effective;
+    }
+
+    private static Object printable(Object value) {
+        if (value == null) {
+            return "";
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().map(String::valueOf).collect(Collectors.joining(","));
+        }
+        return value;
+    }
+
+    /** Returns the invalid Kafka setting that made the start fail, or null when something else did. */
+    private static ConfigException configFailure(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ConfigException invalid) {
+                return invalid;
+            }
+        }
+        return null;
     }
 
     private static int runUntilStopped(Map<String, Object> settings, PrintStream err) {
@@ -98,6 +137,14 @@ public final class RetryWorkerMain {
         try {
             worker = RetryWorker.start(settings);
         } catch (RuntimeException e) {
+            ConfigException invalid = configFailure(e);
+            if (invalid != null) {
+                err.println("Invalid worker settings: " + invalid.getMessage() + ". Settings the worker does not"
+                        + " declare go to Kafka Streams and its clients, also with the prefixes main.consumer.,"
+                        + " consumer. and producer.; correct the value in the --config file or in its "
+                        + RetryWorkerConfig.ENVIRONMENT_PREFIX + "* environment variable.");
+                return 2;
+            }
             err.println("The retry worker failed to start: " + e.getMessage());
             e.printStackTrace(err);
             return 1;

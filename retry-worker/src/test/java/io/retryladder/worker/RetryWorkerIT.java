@@ -2,6 +2,7 @@ package io.retryladder.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.retryladder.envelope.avro.DeadLetterReason;
 import io.retryladder.envelope.avro.FailedOperation;
@@ -13,14 +14,56 @@ import io.retryladder.producer.Operation;
 import io.retryladder.producer.RetryPublisher;
 import io.retryladder.testing.KafkaCluster;
 import io.retryladder.testing.KafkaExtension;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 @ExtendWith(KafkaExtension.class)
 class RetryWorkerIT {
+
+    @Test
+    void invalidClientSettingExitsWithUsage(KafkaCluster kafka, @TempDir Path dir) throws Exception {
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        Properties settings = new Properties();
+        kafka.clientProperties().forEach((name, value) -> settings.setProperty(name, String.valueOf(value)));
+        settings.setProperty("application.id", "invalid-" + id);
+        settings.setProperty("retry.topic.prefix", "invalid-" + id + "-");
+        settings.setProperty("retry.dead.letter.topic", "invalid-" + id + "-dlq");
+        settings.setProperty("retry.topics.create", "true");
+        settings.setProperty("retry.http.port", "0");
+        settings.setProperty("state.dir", dir.resolve("state").toString());
+        settings.setProperty("main.consumer.fetch.min.bytes", "-5");
+        Path file = dir.resolve("worker.properties");
+        try (Writer writer = Files.newBufferedWriter(file)) {
+            settings.store(writer, null);
+        }
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        int exitCode = assertTimeoutPreemptively(
+                Duration.ofSeconds(90),
+                () -> RetryWorkerMain.run(
+                        new String[] {"--config", file.toString()},
+                        Map.of(),
+                        new PrintStream(new ByteArrayOutputStream()),
+                        new PrintStream(err, true, StandardCharsets.UTF_8)));
+
+        String message = err.toString(StandardCharsets.UTF_8);
+        assertThat(exitCode).as(message).isEqualTo(2);
+        assertThat(message).contains("Invalid worker settings", "fetch.min.bytes", "-5", "main.consumer.");
+        assertThat(message).doesNotContain("\tat ");
+    }
 
     @Test
     void retriedOperationSucceeds(KafkaCluster kafka) throws Exception {
