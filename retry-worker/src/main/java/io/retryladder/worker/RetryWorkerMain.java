@@ -99,11 +99,11 @@ public final class RetryWorkerMain {
     }
 
     /**
-     * Returns every declared setting with its value or default, and the settings that go to Kafka
-     * Streams and its clients, with the worker's defaults for them.
+     * Returns every setting given, every declared setting with its value or default, and the
+     * worker's defaults for Kafka Streams and its clients.
      */
     private static Map<String, Object> effectiveSettings(RetryWorkerConfig config) {
-        Map<String, Object> effective = new HashMap<>();
+        Map<String, Object> effective = new HashMap<>(config.originals());
         config.values().forEach((name, value) -> effective.put(name, printable(value)));
         Properties clients = new Properties();
         clients.putAll(config.passThroughSettings());

@@ -21,7 +21,8 @@ class RetryWorkerMainTest {
                 "bootstrap.servers=127.0.0.1:9092\n"
                         + "application.id=print\n"
                         + "main.consumer.fetch.min.bytes=1\n"
-                        + "sasl.jaas.config=org.example.Login required password=\"s3cret\";\n");
+                        + "sasl.jaas.config=org.example.Login required password=\"s3cret\";\n"
+                        + "retry.secret.payments.token=t0ken\n");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 
         int exitCode = RetryWorkerMain.run(
@@ -39,7 +40,9 @@ class RetryWorkerMainTest {
         assertThat(printed).contains("main.consumer.fetch.min.bytes=1\n");
         assertThat(printed).contains("producer.batch.size=131072\n");
         assertThat(printed).contains("sasl.jaas.config=[hidden]\n");
+        assertThat(printed).contains("retry.secret.payments.token=[hidden]\n");
         assertThat(printed).doesNotContain("s3cret");
+        assertThat(printed).doesNotContain("t0ken");
     }
 
     @Test
