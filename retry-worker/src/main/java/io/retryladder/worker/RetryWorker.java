@@ -462,8 +462,8 @@ public final class RetryWorker implements AutoCloseable {
     }
 
     /**
-     * Adds the worker's defaults for Kafka Streams and its clients where {@code settings} do not
-     * set them, for the main consumer, for every consumer or for the producer.
+     * Adds the worker's defaults for Kafka Streams and its clients that {@code settings} do not
+     * set, with or without a client prefix.
      */
     static void applyClientDefaults(Properties settings) {
         // A record of the next tier waits for that tier's delay (a second or more by default), so a
@@ -502,9 +502,14 @@ public final class RetryWorker implements AutoCloseable {
     }
 
     private static AuthorizationException authorizationFailure(Throwable error) {
+        return causeOfType(error, AuthorizationException.class);
+    }
+
+    /** Returns the first exception of {@code type} in the cause chain of {@code error}, or null. */
+    static <T extends Throwable> T causeOfType(Throwable error, Class<T> type) {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof AuthorizationException denied) {
-                return denied;
+            if (type.isInstance(cause)) {
+                return type.cast(cause);
             }
         }
         return null;

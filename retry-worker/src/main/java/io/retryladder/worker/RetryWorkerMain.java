@@ -122,22 +122,12 @@ public final class RetryWorkerMain {
         return value;
     }
 
-    /** Returns the invalid Kafka setting that made the start fail, or null when something else did. */
-    private static ConfigException configFailure(Throwable error) {
-        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ConfigException invalid) {
-                return invalid;
-            }
-        }
-        return null;
-    }
-
     private static int runUntilStopped(Map<String, Object> settings, PrintStream err) {
         RetryWorker worker;
         try {
             worker = RetryWorker.start(settings);
         } catch (RuntimeException e) {
-            ConfigException invalid = configFailure(e);
+            ConfigException invalid = RetryWorker.causeOfType(e, ConfigException.class);
             if (invalid != null) {
                 err.println("Invalid worker settings: " + invalid.getMessage() + ". Settings the worker does not"
                         + " declare go to Kafka Streams and its clients, also with the prefixes main.consumer.,"

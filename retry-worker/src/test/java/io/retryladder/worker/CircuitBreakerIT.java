@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -132,15 +133,49 @@ class CircuitBreakerIT {
 
     @Test
     void busyTargetHoldsUpNoOtherTarget(KafkaCluster kafka) throws Exception {
+        assertBusyTargetDelaysNoOther(
+                kafka,
+                Duration.ofMillis(300),
+                200,
+                Map.of(),
+                worker -> assertThat(worker.meterRegistry()
+                                .find("retry.worker.deferrals")
+                                .tag("reason", "target_busy")
+                                .counter())
+                        .as("deferrals for the busy target")
+                        .isNotNull()
+                        .satisfies(counter -> assertThat(counter.count()).isPositive()));
+    }
+
+    @Test
+    void busyBacklogDelaysNoOtherTarget(KafkaCluster kafka) throws Exception {
+        // One partition puts the whole backlog into one task, past the 1,000 records it keeps in memory.
+        assertBusyTargetDelaysNoOther(
+                kafka, Duration.ofMillis(20), 1_300, Map.of("retry.topics.partitions", 1), worker -> {});
+    }
+
+    /**
+     * Publishes {@code slowCount} operations to a target that answers after {@code slowAnswer} and
+     * takes 4 calls at once, then 100 to a fast target, and checks that the fast calls start on time
+     * and that neither target sees a call twice.
+     */
+    private static void assertBusyTargetDelaysNoOther(
+            KafkaCluster kafka,
+            Duration slowAnswer,
+            int slowCount,
+            Map<String, Object> overrides,
+            Consumer<RetryWorker> moreChecks)
+            throws Exception {
         try (LoopbackDownstream slow =
-                        LoopbackDownstream.start(call -> Response.ok().after(Duration.ofMillis(300)));
+                        LoopbackDownstream.start(call -> Response.ok().after(slowAnswer));
                 LoopbackDownstream fast = LoopbackDownstream.start(call -> Response.ok());
                 Pipeline pipeline = new Pipeline(kafka, "1000,2000,4000")) {
             Map<String, Object> settings = breakerSettings();
             settings.put("retry.target.max.concurrency", 4);
+            settings.putAll(overrides);
             RetryWorker worker = pipeline.startWorker(settings);
 
-            publish(pipeline.publisher(), slow, "slow-", 200);
+            publish(pipeline.publisher(), slow, "slow-", slowCount);
             publish(pipeline.publisher(), fast, "fast-", 100);
 
             await().atMost(Duration.ofSeconds(30)).until(() -> fast.keysWithEffects() == 100);
@@ -149,53 +184,15 @@ class CircuitBreakerIT {
                     .max()
                     .orElseThrow();
             assertThat(latestFast)
-                    .as("most late fast call, ms after its due time, behind 200 calls to a busy target")
+                    .as("latest fast call, ms after its due time, behind %d calls to a busy target", slowCount)
                     .isLessThan(1_000);
-            await().atMost(Duration.ofSeconds(60)).until(() -> slow.keysWithEffects() == 200);
+            await().atMost(Duration.ofSeconds(90)).until(() -> slow.keysWithEffects() == slowCount);
             assertThat(slow.maxInFlight())
                     .as("calls in flight at the busy target")
                     .isLessThanOrEqualTo(4);
             assertThat(slow.keysWithDuplicateEffects()).isEmpty();
             assertThat(fast.keysWithDuplicateEffects()).isEmpty();
-            assertThat(worker.meterRegistry()
-                            .find("retry.worker.deferrals")
-                            .tag("reason", "target_busy")
-                            .counter())
-                    .as("deferrals for the busy target")
-                    .isNotNull()
-                    .satisfies(counter -> assertThat(counter.count()).isPositive());
-        }
-    }
-
-    @Test
-    void busyBacklogDelaysNoOtherTarget(KafkaCluster kafka) throws Exception {
-        try (LoopbackDownstream slow =
-                        LoopbackDownstream.start(call -> Response.ok().after(Duration.ofMillis(20)));
-                LoopbackDownstream fast = LoopbackDownstream.start(call -> Response.ok());
-                Pipeline pipeline = new Pipeline(kafka, "1000,2000,4000")) {
-            Map<String, Object> settings = breakerSettings();
-            settings.put("retry.target.max.concurrency", 4);
-            // One partition puts the whole backlog into one task, past the 1,000 records it keeps in memory.
-            settings.put("retry.topics.partitions", 1);
-            pipeline.startWorker(settings);
-
-            publish(pipeline.publisher(), slow, "backlog-", 1_300);
-            publish(pipeline.publisher(), fast, "quick-", 100);
-
-            await().atMost(Duration.ofSeconds(30)).until(() -> fast.keysWithEffects() == 100);
-            long latestFast = fast.calls().stream()
-                    .mapToLong(call -> call.arrivedAtMs() - call.dueAtMs())
-                    .max()
-                    .orElseThrow();
-            assertThat(latestFast)
-                    .as("most late fast call, ms after its due time, behind 1,300 calls to a busy target")
-                    .isLessThan(1_000);
-            await().atMost(Duration.ofSeconds(90)).until(() -> slow.keysWithEffects() == 1_300);
-            assertThat(slow.maxInFlight())
-                    .as("calls in flight at the busy target")
-                    .isLessThanOrEqualTo(4);
-            assertThat(slow.keysWithDuplicateEffects()).isEmpty();
-            assertThat(fast.keysWithDuplicateEffects()).isEmpty();
+            moreChecks.accept(worker);
         }
     }
 
