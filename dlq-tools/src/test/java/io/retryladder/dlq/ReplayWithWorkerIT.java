@@ -15,7 +15,7 @@ import io.retryladder.producer.RetryPublisher;
 import io.retryladder.testing.KafkaCluster;
 import io.retryladder.testing.KafkaExtension;
 import io.retryladder.worker.RetryWorker;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * replay with a real retry worker and a downstream on loopback: replayed operations fail again into
@@ -35,10 +36,10 @@ class ReplayWithWorkerIT {
     private static final List<String> KEYS = List.of("charge-1", "charge-2", "charge-3", "charge-4");
 
     @Test
-    void failingThenSucceedingReplays(KafkaCluster kafka) throws Exception {
+    void failingThenSucceedingReplays(KafkaCluster kafka, @TempDir Path stateDir) throws Exception {
         try (LoopbackDownstream downstream = LoopbackDownstream.start(call -> Response.status(503));
                 TestPipeline pipeline = new TestPipeline(kafka).with("DLQ_TOOLS_RETRY_TIER_DELAYS_MS", "200,400");
-                RetryWorker worker = startWorker(pipeline);
+                RetryWorker worker = startWorker(pipeline, stateDir);
                 RetryPublisher publisher = publisher(pipeline)) {
             for (String key : KEYS) {
                 Operation operation = Operation.http("POST", downstream.baseUrl() + "/charges")
@@ -108,7 +109,7 @@ class ReplayWithWorkerIT {
         }
     }
 
-    private static RetryWorker startWorker(TestPipeline pipeline) throws Exception {
+    private static RetryWorker startWorker(TestPipeline pipeline, Path stateDir) throws Exception {
         Map<String, Object> settings = new HashMap<>(pipeline.kafka.clientProperties());
         settings.put("retry.topic.prefix", pipeline.prefix);
         settings.put("retry.dead.letter.topic", pipeline.deadLetterTopic());
@@ -122,7 +123,7 @@ class ReplayWithWorkerIT {
         // closed, because an open breaker pauses the worker, which this test is not about.
         settings.put("retry.breaker.minimum.calls", "500");
         settings.put("retry.breaker.window.calls", "1000");
-        settings.put("state.dir", Files.createTempDirectory("dlq-tools-worker-").toString());
+        settings.put("state.dir", stateDir.toString());
         return RetryWorker.start(settings).awaitRunning(Duration.ofSeconds(90));
     }
 

@@ -5,8 +5,8 @@ import io.retryladder.envelope.avro.FailedOperation;
 import io.retryladder.envelope.codec.EnvelopeCodec;
 import io.retryladder.producer.RetryPublisher;
 import io.retryladder.testing.KafkaCluster;
+import io.retryladder.testing.TempDirectories;
 import io.retryladder.testing.Topics;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +28,7 @@ final class Pipeline implements AutoCloseable {
     final Map<String, Object> settings = new HashMap<>();
     private final List<RetryWorker> workers = new ArrayList<>();
     private final List<RetryPublisher> publishers = new ArrayList<>();
+    private final List<Path> stateDirs = new ArrayList<>();
 
     Pipeline(KafkaCluster kafka, String delaysMs) {
         this.kafka = kafka;
@@ -73,7 +74,9 @@ final class Pipeline implements AutoCloseable {
     /** Returns the settings of the next worker: these pipeline settings, a fresh state directory, a new id. */
     Map<String, Object> workerSettings(Map<String, Object> overrides) {
         Map<String, Object> workerSettings = new HashMap<>(settings);
-        workerSettings.put("state.dir", tempDir().toString());
+        Path stateDir = TempDirectories.create("retry-worker-state-");
+        stateDirs.add(stateDir);
+        workerSettings.put("state.dir", stateDir.toString());
         workerSettings.put("retry.worker.id", "worker-" + (workers.size() + 1));
         workerSettings.putAll(overrides);
         return workerSettings;
@@ -126,13 +129,6 @@ final class Pipeline implements AutoCloseable {
     public void close() {
         publishers.forEach(RetryPublisher::close);
         workers.forEach(RetryWorker::close);
-    }
-
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("retry-worker-state-");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        stateDirs.forEach(TempDirectories::delete);
     }
 }

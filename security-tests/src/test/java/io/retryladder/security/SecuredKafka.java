@@ -3,10 +3,8 @@ package io.retryladder.security;
 import io.retryladder.local.LocalCertificateAuthority;
 import io.retryladder.local.LocalKafka;
 import io.retryladder.local.ScramTlsListener;
+import io.retryladder.testing.TempDirectories;
 import io.retryladder.testing.Topics;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -49,12 +47,7 @@ final class SecuredKafka implements ExtensionContext.Store.CloseableResource, Au
     }
 
     static SecuredKafka start() {
-        Path dir;
-        try {
-            dir = Files.createTempDirectory("secured-kafka-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("Failed to create a directory for the secured broker", e);
-        }
+        Path dir = TempDirectories.create("secured-kafka-");
         LocalCertificateAuthority authority =
                 LocalCertificateAuthority.create(dir.resolve("certificates"), "Retry Ladder test CA");
         ScramTlsListener listener = ScramTlsListener.builder(authority)
@@ -118,7 +111,7 @@ final class SecuredKafka implements ExtensionContext.Store.CloseableResource, Au
     public void close() {
         admin.close();
         kafka.close();
-        Directories.delete(dir);
+        TempDirectories.delete(dir);
     }
 
     private interface AdminCall<T> {

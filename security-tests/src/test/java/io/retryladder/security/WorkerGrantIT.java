@@ -13,6 +13,7 @@ import io.retryladder.local.LoopbackDownstream.Response;
 import io.retryladder.producer.Failure;
 import io.retryladder.producer.Operation;
 import io.retryladder.producer.RetryPublisher;
+import io.retryladder.testing.TempDirectories;
 import io.retryladder.worker.RetryWorkerMain;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -71,7 +72,7 @@ class WorkerGrantIT {
                 assertThat(worker.output()).doesNotContain("Not authorized");
             }
 
-            Directories.delete(Path.of(settings.get("state.dir")));
+            TempDirectories.delete(Path.of(settings.get("state.dir")));
             try (ChildJvm worker = startWorker(pipeline, config, "worker-2.log")) {
                 publish(publisher, downstream, "retried");
                 publish(publisher, downstream, "after-restore");
