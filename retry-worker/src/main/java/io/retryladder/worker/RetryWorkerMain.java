@@ -135,6 +135,11 @@ public final class RetryWorkerMain {
                         + RetryWorkerConfig.ENVIRONMENT_PREFIX + "* environment variable.");
                 return 2;
             }
+            StartupException failedCheck = RetryWorker.causeOfType(e, StartupException.class);
+            if (failedCheck != null) {
+                err.println("The retry worker failed to start: " + failedCheck.getMessage());
+                return 1;
+            }
             err.println("The retry worker failed to start: " + e.getMessage());
             e.printStackTrace(err);
             return 1;

@@ -35,34 +35,59 @@ class RetryWorkerIT {
 
     @Test
     void invalidClientSettingExitsWithUsage(KafkaCluster kafka, @TempDir Path dir) throws Exception {
-        String id = UUID.randomUUID().toString().substring(0, 8);
-        Properties settings = new Properties();
-        kafka.clientProperties().forEach((name, value) -> settings.setProperty(name, String.valueOf(value)));
-        settings.setProperty("application.id", "invalid-" + id);
-        settings.setProperty("retry.topic.prefix", "invalid-" + id + "-");
-        settings.setProperty("retry.dead.letter.topic", "invalid-" + id + "-dlq");
+        Properties settings = mainSettings(kafka, dir, "invalid-");
         settings.setProperty("retry.topics.create", "true");
+        settings.setProperty("main.consumer.fetch.min.bytes", "-5");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        int exitCode = runMain(settings, dir, err);
+
+        String message = err.toString(StandardCharsets.UTF_8);
+        assertThat(exitCode).as(message).isEqualTo(2);
+        assertThat(message).contains("Invalid worker settings", "fetch.min.bytes", "-5", "main.consumer.");
+        assertThat(message).doesNotContain("\tat ");
+    }
+
+    @Test
+    void missingTopicsExitWithOneLine(KafkaCluster kafka, @TempDir Path dir) throws Exception {
+        Properties settings = mainSettings(kafka, dir, "missing-");
+        settings.setProperty("retry.topics.create", "false");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        int exitCode = runMain(settings, dir, err);
+
+        String message = err.toString(StandardCharsets.UTF_8);
+        assertThat(exitCode).as(message).isEqualTo(1);
+        assertThat(message).contains("failed to start", "do not exist", "retry.topics.create=true");
+        assertThat(message).doesNotContain("\tat ");
+    }
+
+    /** Returns the settings of a worker started by its main method, with topics named after {@code name}. */
+    private static Properties mainSettings(KafkaCluster kafka, Path dir, String name) {
+        String id = name + UUID.randomUUID().toString().substring(0, 8);
+        Properties settings = new Properties();
+        kafka.clientProperties().forEach((setting, value) -> settings.setProperty(setting, String.valueOf(value)));
+        settings.setProperty("application.id", id);
+        settings.setProperty("retry.topic.prefix", id + "-");
+        settings.setProperty("retry.dead.letter.topic", id + "-dlq");
         settings.setProperty("retry.http.port", "0");
         settings.setProperty("state.dir", dir.resolve("state").toString());
-        settings.setProperty("main.consumer.fetch.min.bytes", "-5");
+        return settings;
+    }
+
+    /** Runs the worker's main method with {@code settings} as its --config file and returns its exit code. */
+    private static int runMain(Properties settings, Path dir, ByteArrayOutputStream err) throws Exception {
         Path file = dir.resolve("worker.properties");
         try (Writer writer = Files.newBufferedWriter(file)) {
             settings.store(writer, null);
         }
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-        int exitCode = assertTimeoutPreemptively(
+        return assertTimeoutPreemptively(
                 Duration.ofSeconds(90),
                 () -> RetryWorkerMain.run(
                         new String[] {"--config", file.toString()},
                         Map.of(),
                         new PrintStream(new ByteArrayOutputStream()),
                         new PrintStream(err, true, StandardCharsets.UTF_8)));
-
-        String message = err.toString(StandardCharsets.UTF_8);
-        assertThat(exitCode).as(message).isEqualTo(2);
-        assertThat(message).contains("Invalid worker settings", "fetch.min.bytes", "-5", "main.consumer.");
-        assertThat(message).doesNotContain("\tat ");
     }
 
     @Test

@@ -3,9 +3,9 @@ package io.retryladder.worker.internal;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.retryladder.worker.StartupException;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
@@ -34,7 +34,7 @@ public final class HealthServer implements AutoCloseable {
         try {
             server = HttpServer.create(new InetSocketAddress(host, port), 16);
         } catch (IOException e) {
-            throw new UncheckedIOException(
+            throw new StartupException(
                     "Failed to listen on " + host + ":" + port + " for health and metrics;"
                             + " choose another port with retry.http.port",
                     e);

@@ -2,6 +2,7 @@ package io.retryladder.worker.internal;
 
 import io.retryladder.envelope.Ladder;
 import io.retryladder.worker.RetryWorkerConfig;
+import io.retryladder.worker.StartupException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -42,7 +43,7 @@ public final class TopicSetup {
         List<String> missing = missingTopics(admin, topics);
         if (!missing.isEmpty()) {
             if (!config.getBoolean(RetryWorkerConfig.TOPICS_CREATE)) {
-                throw new IllegalStateException("Topics " + missing + " do not exist; create them (every tier with the"
+                throw new StartupException("Topics " + missing + " do not exist; create them (every tier with the"
                         + " same partition count) or set " + RetryWorkerConfig.TOPICS_CREATE + "=true");
             }
             create(admin, missing, ladder, config);
@@ -78,13 +79,13 @@ public final class TopicSetup {
                 return admin.describeTopics(topics).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("Failed to describe topics " + topics + ": " + e.getCause(), e);
+                    throw new StartupException("Failed to describe topics " + topics + ": " + e.getCause(), e);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("Interrupted while describing topics " + topics, e);
             } catch (TimeoutException e) {
-                throw new IllegalStateException(
+                throw new StartupException(
                         "Describing topics " + topics + " timed out after " + TIMEOUT_SECONDS
                                 + " s; check bootstrap.servers and that the brokers are up",
                         e);
@@ -117,14 +118,16 @@ public final class TopicSetup {
             log.info("Created topics {} with {} partitions", missing, partitions);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("Failed to create topics " + missing + ": " + e.getCause(), e);
+                throw new StartupException("Failed to create topics " + missing + ": " + e.getCause(), e);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating topics " + missing, e);
         } catch (TimeoutException e) {
-            throw new IllegalStateException(
-                    "Creating topics " + missing + " timed out after " + TIMEOUT_SECONDS + " s", e);
+            throw new StartupException(
+                    "Creating topics " + missing + " timed out after " + TIMEOUT_SECONDS
+                            + " s; check bootstrap.servers and that the brokers are up",
+                    e);
         }
     }
 
@@ -139,7 +142,7 @@ public final class TopicSetup {
                 .map(Map.Entry::getKey)
                 .toList();
         if (!smaller.isEmpty()) {
-            throw new IllegalStateException("Tier topics have different partition counts " + counts + "; every tier"
+            throw new StartupException("Tier topics have different partition counts " + counts + "; every tier"
                     + " needs the same partition count so that one key meets one deduplication store. Raise "
                     + smaller + " to " + max + " partitions, for example: kafka-topics.sh --alter --topic "
                     + smaller.get(0) + " --partitions " + max);
@@ -162,19 +165,19 @@ public final class TopicSetup {
                 if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                     missing.add(topic);
                 } else if (e.getCause() instanceof TopicAuthorizationException) {
-                    throw new IllegalStateException(
+                    throw new StartupException(
                             "Not authorized to describe topic " + topic + ": grant the worker's"
                                     + " principal READ and WRITE on each tier topic and WRITE on the dead-letter topic (each"
                                     + " implies DESCRIBE), as docs/security.md lists",
                             e.getCause());
                 } else {
-                    throw new IllegalStateException("Failed to describe topic " + topic + ": " + e.getCause(), e);
+                    throw new StartupException("Failed to describe topic " + topic + ": " + e.getCause(), e);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("Interrupted while describing topic " + topic, e);
             } catch (TimeoutException e) {
-                throw new IllegalStateException(
+                throw new StartupException(
                         "Describing topic " + topic + " timed out after " + TIMEOUT_SECONDS
                                 + " s; check bootstrap.servers and that the brokers are up",
                         e);
@@ -195,19 +198,19 @@ public final class TopicSetup {
                 byTopic.put(resource.name(), futures.get(resource).get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof TopicAuthorizationException) {
-                    throw new IllegalStateException(
+                    throw new StartupException(
                             "Not authorized to read the configuration of topic "
                                     + resource.name() + ": grant the worker's principal DESCRIBE_CONFIGS on it, as"
                                     + " docs/security.md lists",
                             e.getCause());
                 }
-                throw new IllegalStateException(
+                throw new StartupException(
                         "Failed to read the configuration of topic " + resource.name() + ": " + e.getCause(), e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("Interrupted while reading topic configurations", e);
             } catch (TimeoutException e) {
-                throw new IllegalStateException(
+                throw new StartupException(
                         "Reading the configuration of topic " + resource.name() + " timed out after " + TIMEOUT_SECONDS
                                 + " s",
                         e);
@@ -227,9 +230,9 @@ public final class TopicSetup {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while checking topics", e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("Failed to check topics: " + e.getCause(), e.getCause());
+            throw new StartupException("Failed to check topics: " + e.getCause(), e.getCause());
         } catch (TimeoutException e) {
-            throw new IllegalStateException(
+            throw new StartupException(
                     "Checking topics timed out after " + TIMEOUT_SECONDS
                             + " s; check bootstrap.servers and that the brokers are up",
                     e);
