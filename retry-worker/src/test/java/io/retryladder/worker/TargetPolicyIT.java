@@ -153,7 +153,29 @@ class TargetPolicyIT {
                     .as("307 keeps the method")
                     .containsOnly("POST");
             assertThat(calls).extracting(Call::idempotencyKey).containsOnly("redirected-here");
+            assertThat(calls)
+                    .extracting(call -> call.header("Upgrade"))
+                    .as("h2c upgrade requests")
+                    .containsOnlyNulls();
             assertThat(pipeline.deadLetters()).isEmpty();
+        }
+    }
+
+    @Test
+    void cleartextCallsOfferNoUpgrade(KafkaCluster kafka) throws Exception {
+        try (LoopbackDownstream target = LoopbackDownstream.start(call -> Response.ok());
+                Pipeline pipeline = new Pipeline(kafka, "300,600,1200")) {
+            pipeline.startWorker();
+
+            publish(pipeline.publisher(), target.baseUrl() + "/charges", "cleartext");
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> target.effects("cleartext") == 1);
+            Call call = target.calls().get(0);
+            assertThat(call.header("Upgrade")).as("Upgrade header").isNull();
+            assertThat(call.header("HTTP2-Settings"))
+                    .as("HTTP2-Settings header")
+                    .isNull();
+            assertThat(call.header("Connection")).as("Connection header").isNull();
         }
     }
 

@@ -142,6 +142,7 @@ public final class HttpAttemptHandler {
         }
         java.net.http.HttpRequest.Builder next = java.net.http.HttpRequest.newBuilder(target)
                 .timeout(request.timeout().orElse(defaultTimeout));
+        request.version().ifPresent(next::version);
         request.headers().map().forEach((name, values) -> values.forEach(value -> next.header(name, value)));
         boolean keepMethod = status == 307 || status == 308;
         if (keepMethod) {
@@ -166,6 +167,12 @@ public final class HttpAttemptHandler {
                         body == null
                                 ? java.net.http.HttpRequest.BodyPublishers.noBody()
                                 : java.net.http.HttpRequest.BodyPublishers.ofByteArray(bytes(body)));
+        if ("http".equalsIgnoreCase(uri.getScheme())) {
+            // Without this the JDK client asks for an h2c upgrade on every cleartext request, with an
+            // encoded HTTP2-Settings header that HTTP/1.1 servers parse and ignore. HTTPS still
+            // negotiates HTTP/2 through ALPN.
+            builder.version(HttpClient.Version.HTTP_1_1);
+        }
         for (HttpHeader header : request.getHeaders()) {
             String value = header.getValue();
             if (header.getSecretRef() != null) {
