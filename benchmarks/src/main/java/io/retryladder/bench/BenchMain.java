@@ -103,9 +103,15 @@ public final class BenchMain implements Callable<Integer> {
 
     @Option(
             names = "--warm-up-seconds",
-            description = "Seconds of warm-up operations, published at the step's rate up to 1,000 per second and"
+            description = "Seconds of warm-up operations, published at the step's rate up to --warm-up-max-rate and"
                     + " not counted, before each trial's measurement (default: 30).")
     int warmUpSeconds = 30;
+
+    @Option(
+            names = "--warm-up-max-rate",
+            description = "Highest rate of warm-up operations per second, and their rate before a burst (default:"
+                    + " 1000).")
+    double warmUpMaxRate = 1_000;
 
     @Option(names = "--worker-heap-mb", description = "-Xmx of the worker JVM in MiB (default: 256).")
     int workerHeapMb = 256;
@@ -245,6 +251,7 @@ public final class BenchMain implements Callable<Integer> {
                 new Criteria(maxP99Ms, lagToleranceSeconds, 0.95, Duration.ofSeconds(drainMarginSeconds)),
                 failureStatus,
                 warmUpSeconds,
+                warmUpMaxRate,
                 brokerHeapMb,
                 ceilingRecords,
                 ceilingThreads,
@@ -277,6 +284,10 @@ public final class BenchMain implements Callable<Integer> {
                     spec.commandLine(),
                     "--step-seconds and --start-rate must be positive, --rate-factor above 1, --burst-size at least"
                             + " 20 and --partitions at least 1");
+        }
+        if (warmUpMaxRate <= 0) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--warm-up-max-rate must be positive, got " + warmUpMaxRate);
         }
     }
 
@@ -349,6 +360,7 @@ public final class BenchMain implements Callable<Integer> {
         settings.put("drainMarginSeconds", drainMarginSeconds);
         settings.put("failureStatus", failureStatus);
         settings.put("warmUpSeconds", warmUpSeconds);
+        settings.put("warmUpMaxRate", warmUpMaxRate);
         settings.put("brokerHeapMb", brokerHeapMb);
         settings.put("ceilingRecords", ceilingRecords);
         settings.put("ceilingThreads", ceilingThreads);

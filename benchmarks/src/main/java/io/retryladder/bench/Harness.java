@@ -65,7 +65,12 @@ public final class Harness implements AutoCloseable {
             throw e;
         }
         this.runner = new TrialRunner(
-                admin, currentRecorder, settings.criteria(), settings.failureStatus(), settings.warmUpSeconds());
+                admin,
+                currentRecorder,
+                settings.criteria(),
+                settings.failureStatus(),
+                settings.warmUpSeconds(),
+                settings.warmUpMaxRate());
         log.info("Broker at {} (process {}), downstream at {}", bootstrapServers, broker.pid(), downstream.baseUrl());
     }
 

@@ -12,6 +12,7 @@ import java.time.Duration;
  * @param refineSteps steps that bisect between the last held and the first failed rate
  * @param failureStatus the HTTP status of failed attempts after the first
  * @param warmUpSeconds seconds of warm-up operations sent through each system before a trial's measurement
+ * @param warmUpMaxRate the highest rate of warm-up operations, in operations per second
  */
 public record RunSettings(
         Duration stepDuration,
@@ -25,6 +26,7 @@ public record RunSettings(
         Criteria criteria,
         int failureStatus,
         int warmUpSeconds,
+        double warmUpMaxRate,
         int brokerHeapMb,
         int ceilingRecords,
         int ceilingThreads,

@@ -82,7 +82,7 @@ public final class TrialRecorder {
     public Response onCall(Call call) {
         if (Workload.isWarmUp(call.idempotencyKey())) {
             warmUpCalls.incrementAndGet();
-            if (call.attempt() == 2 && Workload.warmUpFailsOnce(call.idempotencyKey())) {
+            if (call.attempt() < Workload.warmUpSuccessAttempt(call.idempotencyKey())) {
                 return Response.status(failureStatus).after(latency);
             }
             return Response.ok().after(latency);

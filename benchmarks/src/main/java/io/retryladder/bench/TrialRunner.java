@@ -39,7 +39,6 @@ public final class TrialRunner {
     private static final Duration PUBLISH_OVERRUN = Duration.ofSeconds(30);
     private static final long TOPIC_TIMEOUT_SECONDS = 60;
     private static final Duration WARM_UP_TIMEOUT = Duration.ofSeconds(60);
-    private static final double WARM_UP_MAX_RATE = 1_000;
 
     private final Admin admin;
     private final LagProbe lagProbe;
@@ -47,19 +46,22 @@ public final class TrialRunner {
     private final Criteria criteria;
     private final int failureStatus;
     private final int warmUpSeconds;
+    private final double warmUpMaxRate;
 
     public TrialRunner(
             Admin admin,
             AtomicReference<TrialRecorder> currentRecorder,
             Criteria criteria,
             int failureStatus,
-            int warmUpSeconds) {
+            int warmUpSeconds,
+            double warmUpMaxRate) {
         this.admin = admin;
         this.lagProbe = new LagProbe(admin);
         this.currentRecorder = currentRecorder;
         this.criteria = criteria;
         this.failureStatus = failureStatus;
         this.warmUpSeconds = warmUpSeconds;
+        this.warmUpMaxRate = warmUpMaxRate;
     }
 
     public TrialResult run(SystemUnderTest system, TrialContext trial, Load load) throws InterruptedException {
@@ -102,17 +104,17 @@ public final class TrialRunner {
     }
 
     /**
-     * Sends warm-up operations through the system at the load's rate, capped at 1,000 per second,
-     * for the warm-up seconds, and waits for all their calls: attempt 2 of each and attempt 3 of
-     * the half that fail once. JIT compilation, the first transactions of fresh producers and both
-     * the success and the next-tier paths thus run before the measurement.
+     * Sends warm-up operations through the system at the load's rate, capped at the warm-up's
+     * highest rate, for the warm-up seconds, and waits for all their calls. They follow the measured mix, so JIT
+     * compilation, the first transactions of fresh producers, every tier and the dead-letter path
+     * run before the measurement.
      */
     private void warmUp(OperationPublisher publisher, TrialContext trial, TrialRecorder recorder, Load load)
             throws InterruptedException {
         if (warmUpSeconds <= 0) {
             return;
         }
-        double rate = load.ratePerSecond() > 0 ? Math.min(load.ratePerSecond(), WARM_UP_MAX_RATE) : WARM_UP_MAX_RATE;
+        double rate = load.ratePerSecond() > 0 ? Math.min(load.ratePerSecond(), warmUpMaxRate) : warmUpMaxRate;
         int operations = (int) Math.round(rate * warmUpSeconds);
         long startNanos = System.nanoTime();
         for (int index = 0; index < operations; index++) {
@@ -124,7 +126,7 @@ public final class TrialRunner {
             publisher.publishWarmUp(index);
         }
         publisher.flush();
-        long expectedCalls = operations + operations / 2;
+        long expectedCalls = Workload.retriesOf(operations);
         if (!recorder.awaitWarmUp(expectedCalls, WARM_UP_TIMEOUT)) {
             log.warn(
                     "Trial {}: the warm-up operations did not all reach the downstream within {} s",

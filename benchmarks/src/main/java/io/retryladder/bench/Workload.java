@@ -61,17 +61,27 @@ public final class Workload {
         return WARM_UP_PREFIX + trialId + "-" + index;
     }
 
-    /**
-     * Returns whether a key belongs to a warm-up operation. Warm-up operations with an odd index
-     * fail attempt 2 and succeed at attempt 3; the others succeed at attempt 2.
-     */
+    /** Returns whether a key belongs to a warm-up operation. */
     public static boolean isWarmUp(String key) {
         return key != null && key.startsWith(WARM_UP_PREFIX);
     }
 
-    /** Returns whether the warm-up operation with this key fails its attempt 2. */
-    public static boolean warmUpFailsOnce(String key) {
-        return (key.charAt(key.length() - 1) - '0') % 2 == 1;
+    /**
+     * Returns the attempt number at which the warm-up operation with this key succeeds, or {@link #NEVER}.
+     * Warm-up operations follow the measured mix by their index, so they run every tier and the
+     * dead-letter path.
+     */
+    public static int warmUpSuccessAttempt(String key) {
+        return successAttempt(Long.parseLong(key.substring(key.lastIndexOf('-') + 1)));
+    }
+
+    /** Returns the retries, the calls after the first, that the operations with key indexes 0 to {@code operations - 1} make. */
+    public static long retriesOf(long operations) {
+        long calls = 0;
+        for (long index = 0; index < operations; index++) {
+            calls += Math.min(successAttempt(index), MAX_ATTEMPTS) - 1;
+        }
+        return calls;
     }
 
     /** Returns the key index of a key of this trial, or -1 when the key belongs to another trial. */
