@@ -21,8 +21,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Makes the HTTP call of an operation with the JDK client, asynchronously. It sends the idempotency
@@ -36,6 +34,9 @@ public final class HttpAttemptHandler {
     static final String DUE_AT_HEADER = "Retry-Due-At-Ms";
 
     private final HttpClient client;
+    /** The client's executor when {@link #newClient} built the client, else null. */
+    private final ClientExecutor clientExecutor;
+
     private final StatusRanges retryableStatuses;
     private final Duration defaultTimeout;
     private final HostAllowList allowedHosts;
@@ -52,6 +53,10 @@ public final class HttpAttemptHandler {
             SecretResolver secrets,
             Clock clock) {
         this.client = Objects.requireNonNull(client, "client");
+        this.clientExecutor = client.executor()
+                .filter(ClientExecutor.class::isInstance)
+                .map(ClientExecutor.class::cast)
+                .orElse(null);
         this.retryableStatuses = retryableStatuses;
         this.defaultTimeout = defaultTimeout;
         this.allowedHosts = allowedHosts;
@@ -61,21 +66,15 @@ public final class HttpAttemptHandler {
     }
 
     /**
-     * Builds the client the handler needs: no automatic redirects, and a fixed pool of threads for
-     * its asynchronous work. Without its own pool the client completes responses on the common
-     * fork-join pool, which on machines with one or two CPUs starts a new thread for every task.
+     * Builds the client the handler needs: no automatic redirects, and a {@link ClientExecutor}.
+     * Without its own executor the client completes responses on the common fork-join pool, which
+     * on machines with one or two CPUs starts a new thread for every task.
      */
     public static HttpClient newClient(Duration connectTimeout) {
-        AtomicInteger threads = new AtomicInteger();
-        int poolSize = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
         return HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(connectTimeout)
-                .executor(Executors.newFixedThreadPool(poolSize, runnable -> {
-                    Thread thread = new Thread(runnable, "retry-worker-http-" + threads.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                }))
+                .executor(new ClientExecutor(Math.max(2, Runtime.getRuntime().availableProcessors())))
                 .build();
     }
 
@@ -104,8 +103,10 @@ public final class HttpAttemptHandler {
     }
 
     private CompletableFuture<AttemptResult> send(java.net.http.HttpRequest request, URI origin, int redirects) {
-        return client.sendAsync(request, HttpResponse.BodyHandlers.discarding())
-                .thenCompose(response -> {
+        CompletableFuture<HttpResponse<Void>> pending = clientExecutor != null
+                ? clientExecutor.starting(() -> client.sendAsync(request, HttpResponse.BodyHandlers.discarding()))
+                : client.sendAsync(request, HttpResponse.BodyHandlers.discarding());
+        return pending.thenCompose(response -> {
                     int status = response.statusCode();
                     if (status >= 300 && status < 400 && status != 304) {
                         return followRedirect(request, response, origin, redirects);
