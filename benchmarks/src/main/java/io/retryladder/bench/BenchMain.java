@@ -104,8 +104,8 @@ public final class BenchMain implements Callable<Integer> {
     @Option(
             names = "--warm-up-seconds",
             description = "Seconds of warm-up operations, published at the step's rate up to --warm-up-max-rate and"
-                    + " not counted, before each trial's measurement (default: 30).")
-    int warmUpSeconds = 30;
+                    + " not counted, before each trial's measurement (default: 90).")
+    int warmUpSeconds = 90;
 
     @Option(
             names = "--warm-up-max-rate",
