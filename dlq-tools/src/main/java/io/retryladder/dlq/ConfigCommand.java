@@ -46,7 +46,7 @@ final class ConfigCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Settings settings = connection.load(parent.context.environment());
+        Settings settings = connection.loadOffline(parent.context.environment());
         Map<String, String> values = new TreeMap<>();
         settings.config().values().forEach((name, value) -> values.put(name, printable(name, value)));
         settings.clientSettings().forEach((name, value) -> values.putIfAbsent(name, printable(name, value)));
@@ -91,6 +91,9 @@ final class ConfigCommand implements Callable<Integer> {
     }
 
     private static String source(Settings settings, String name) {
+        if (name.equals(DlqToolsConfig.BOOTSTRAP_SERVERS) && !settings.sources().containsKey(name)) {
+            return "not set";
+        }
         return settings.sources().getOrDefault(name, "default");
     }
 

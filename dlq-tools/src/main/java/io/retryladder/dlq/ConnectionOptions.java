@@ -93,7 +93,12 @@ final class ConnectionOptions {
 
     /** Loads the effective settings from these options, the environment and the --config file. */
     Settings load(Map<String, String> environment) {
-        return Settings.load(configFile, environment, overrides());
+        return Settings.load(configFile, environment, overrides(), true);
+    }
+
+    /** Loads the settings like {@link #load}, also when bootstrap.servers is not set, for commands that connect to nothing. */
+    Settings loadOffline(Map<String, String> environment) {
+        return Settings.load(configFile, environment, overrides(), false);
     }
 
     private static void put(Map<String, Object> settings, String name, Object value) {

@@ -18,11 +18,13 @@ import org.apache.kafka.common.config.ConfigException;
 record Settings(DlqToolsConfig config, Map<String, String> commandConfigEntries, Map<String, String> sources) {
 
     /**
-     * Merges the --config file, the environment and the options, in rising precedence.
+     * Merges the --config file, the environment and the options, in rising precedence. Without
+     * {@code requireBootstrap} a missing bootstrap.servers becomes an empty list.
      *
      * @throws ToolException with the usage exit code when a setting is missing or invalid
      */
-    static Settings load(Path configFile, Map<String, String> environment, Map<String, Object> options) {
+    static Settings load(
+            Path configFile, Map<String, String> environment, Map<String, Object> options, boolean requireBootstrap) {
         Map<String, Object> merged = new LinkedHashMap<>();
         Map<String, String> sources = new LinkedHashMap<>();
         if (configFile != null) {
@@ -41,6 +43,9 @@ record Settings(DlqToolsConfig config, Map<String, String> commandConfigEntries,
             sources.put(name, "option");
         });
 
+        if (!requireBootstrap) {
+            merged.putIfAbsent(DlqToolsConfig.BOOTSTRAP_SERVERS, "");
+        }
         DlqToolsConfig config = validate(merged);
 
         Map<String, String> commandConfigEntries = Map.of();

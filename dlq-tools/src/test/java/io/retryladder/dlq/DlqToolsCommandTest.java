@@ -102,6 +102,15 @@ class DlqToolsCommandTest {
     }
 
     @Test
+    void configNeedsNoBootstrapServers() {
+        CliRun result = run(Map.of(), "config");
+
+        assertThat(result.exitCode).as(result.toString()).isZero();
+        assertThat(result.out).containsPattern("bootstrap.servers +\\(empty\\) +not set");
+        assertThat(result.out).contains("Topic of dead letters: retry-dlq");
+    }
+
+    @Test
     void pluralBootstrapOptionIsAccepted() {
         CliRun result = run(Map.of(), "config", "--bootstrap-servers", "plural:9092");
 
