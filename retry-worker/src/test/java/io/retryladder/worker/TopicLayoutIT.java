@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -96,6 +97,38 @@ class TopicLayoutIT {
     }
 
     @Test
+    void missingTierTakesOtherTiersCount(KafkaCluster kafka) throws Exception {
+        try (Pipeline pipeline = new Pipeline(kafka, "300,600,1200")) {
+            Topics.create(kafka.admin(), pipeline.tier("300ms"), 2);
+            Topics.create(kafka.admin(), pipeline.tier("600ms"), 2);
+
+            pipeline.startWorker();
+
+            assertThat(partitions(kafka, pipeline.tier("1200ms")))
+                    .as("partitions of the created tier")
+                    .isEqualTo(2);
+            assertThat(partitions(kafka, pipeline.deadLetterTopic()))
+                    .as("partitions of the dead-letter topic, from retry.topics.partitions")
+                    .isEqualTo(3);
+        }
+    }
+
+    @Test
+    void disagreeingTiersCreateNoTopic(KafkaCluster kafka) throws Exception {
+        try (Pipeline pipeline = new Pipeline(kafka, "300,600,1200")) {
+            Topics.create(kafka.admin(), pipeline.tier("300ms"), 3);
+            Topics.create(kafka.admin(), pipeline.tier("600ms"), 2);
+
+            assertThatThrownBy(() -> RetryWorker.start(pipeline.workerSettings(Map.of())))
+                    .isInstanceOf(StartupException.class)
+                    .hasMessageContaining("same partition count");
+            Set<String> topics = kafka.admin().listTopics().names().get(30, TimeUnit.SECONDS);
+            assertThat(topics).as("topics after the failed start").doesNotContain(pipeline.tier("1200ms"));
+            assertThat(topics).as("topics after the failed start").doesNotContain(pipeline.deadLetterTopic());
+        }
+    }
+
+    @Test
     void missingTopicsRejectedWithoutCreatePermission(KafkaCluster kafka) {
         try (Pipeline pipeline = new Pipeline(kafka, "300,600,1200")) {
             Topics.create(kafka.admin(), pipeline.tier("300ms"), 3);
@@ -106,6 +139,16 @@ class TopicLayoutIT {
                     .hasMessageContaining(pipeline.deadLetterTopic())
                     .hasMessageContaining("retry.topics.create=true");
         }
+    }
+
+    private static int partitions(KafkaCluster kafka, String topic) throws Exception {
+        return kafka.admin()
+                .describeTopics(List.of(topic))
+                .allTopicNames()
+                .get(30, TimeUnit.SECONDS)
+                .get(topic)
+                .partitions()
+                .size();
     }
 
     private static void produceOrders(KafkaCluster kafka, String topic, int count) throws Exception {

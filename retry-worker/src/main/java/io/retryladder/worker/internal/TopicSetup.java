@@ -40,17 +40,26 @@ public final class TopicSetup {
     public static TopicLayout prepare(Admin admin, Ladder ladder, RetryWorkerConfig config) {
         List<String> topics = new ArrayList<>(ladder.tierTopics());
         topics.add(ladder.deadLetterTopic());
-        List<String> missing = missingTopics(admin, topics);
+        String servers = String.join(",", config.getList(RetryWorkerConfig.BOOTSTRAP_SERVERS));
+        List<String> missing = missingTopics(admin, topics, servers);
         if (!missing.isEmpty()) {
             if (!config.getBoolean(RetryWorkerConfig.TOPICS_CREATE)) {
                 throw new StartupException("Topics " + missing + " do not exist; create them (every tier with the"
                         + " same partition count) or set " + RetryWorkerConfig.TOPICS_CREATE + "=true");
             }
-            create(admin, missing, ladder, config);
+            // Missing tiers take the partition count of the existing ones, which must agree, so that a
+            // failed check leaves no new topic behind.
+            List<String> existingTiers = ladder.tierTopics().stream()
+                    .filter(topic -> !missing.contains(topic))
+                    .toList();
+            Integer tierPartitions = existingTiers.isEmpty()
+                    ? null
+                    : checkTierPartitions(existingTiers, describe(admin, existingTiers, servers));
+            create(admin, missing, ladder, config, servers, tierPartitions);
         }
-        Map<String, TopicDescription> descriptions = describe(admin, topics);
-        int partitions = checkTierPartitions(ladder, descriptions);
-        Map<String, Config> configs = configs(admin, topics);
+        Map<String, TopicDescription> descriptions = describe(admin, topics, servers);
+        int partitions = checkTierPartitions(ladder.tierTopics(), descriptions);
+        Map<String, Config> configs = configs(admin, topics, servers);
         Map<String, Integer> maxMessageBytes = new HashMap<>();
         configs.forEach((topic, topicConfig) -> maxMessageBytes.put(
                 topic,
@@ -72,7 +81,7 @@ public final class TopicSetup {
     }
 
     /** Describes the topics, waiting for topics created a moment ago to appear in the cluster's metadata. */
-    private static Map<String, TopicDescription> describe(Admin admin, List<String> topics) {
+    private static Map<String, TopicDescription> describe(Admin admin, List<String> topics, String servers) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
         while (true) {
             try {
@@ -87,7 +96,7 @@ public final class TopicSetup {
             } catch (TimeoutException e) {
                 throw new StartupException(
                         "Describing topics " + topics + " timed out after " + TIMEOUT_SECONDS
-                                + " s; check bootstrap.servers and that the brokers are up",
+                                + " s; check bootstrap.servers (" + servers + ") and that the brokers are up",
                         e);
             }
             try {
@@ -99,12 +108,20 @@ public final class TopicSetup {
         }
     }
 
-    private static void create(Admin admin, List<String> missing, Ladder ladder, RetryWorkerConfig config) {
-        int partitions = config.getInt(RetryWorkerConfig.TOPICS_PARTITIONS);
+    /** Creates the missing topics: tiers with {@code tierPartitions} partitions unless null, the rest as configured. */
+    private static void create(
+            Admin admin,
+            List<String> missing,
+            Ladder ladder,
+            RetryWorkerConfig config,
+            String servers,
+            Integer tierPartitions) {
+        int configured = config.getInt(RetryWorkerConfig.TOPICS_PARTITIONS);
         short replication = config.getShort(RetryWorkerConfig.TOPICS_REPLICATION_FACTOR);
         List<NewTopic> newTopics = new ArrayList<>();
         for (String topic : missing) {
             boolean deadLetter = topic.equals(ladder.deadLetterTopic());
+            int partitions = !deadLetter && tierPartitions != null ? tierPartitions : configured;
             Map<String, String> configs = new HashMap<>();
             // The broker's clock anchors delays, so a publisher with a skewed clock cannot make a record early.
             configs.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
@@ -115,7 +132,15 @@ public final class TopicSetup {
         }
         try {
             admin.createTopics(newTopics).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            log.info("Created topics {} with {} partitions", missing, partitions);
+            if (tierPartitions == null) {
+                log.info("Created topics {} with {} partitions", missing, configured);
+            } else {
+                log.info(
+                        "Created topics {}: tiers with the {} partitions of the existing tiers, others with {}",
+                        missing,
+                        tierPartitions,
+                        configured);
+            }
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new StartupException("Failed to create topics " + missing + ": " + e.getCause(), e);
@@ -126,14 +151,14 @@ public final class TopicSetup {
         } catch (TimeoutException e) {
             throw new StartupException(
                     "Creating topics " + missing + " timed out after " + TIMEOUT_SECONDS
-                            + " s; check bootstrap.servers and that the brokers are up",
+                            + " s; check bootstrap.servers (" + servers + ") and that the brokers are up",
                     e);
         }
     }
 
-    private static int checkTierPartitions(Ladder ladder, Map<String, TopicDescription> descriptions) {
+    private static int checkTierPartitions(List<String> tiers, Map<String, TopicDescription> descriptions) {
         Map<String, Integer> counts = new LinkedHashMap<>();
-        for (String topic : ladder.tierTopics()) {
+        for (String topic : tiers) {
             counts.put(topic, descriptions.get(topic).partitions().size());
         }
         int max = counts.values().stream().mapToInt(Integer::intValue).max().orElseThrow();
@@ -143,9 +168,10 @@ public final class TopicSetup {
                 .toList();
         if (!smaller.isEmpty()) {
             throw new StartupException("Tier topics have different partition counts " + counts + "; every tier"
-                    + " needs the same partition count so that one key meets one deduplication store. Raise "
-                    + smaller + " to " + max + " partitions, for example: kafka-topics.sh --alter --topic "
-                    + smaller.get(0) + " --partitions " + max);
+                    + " needs the same partition count so that one key meets one deduplication store. Before the"
+                    + " first run, raise " + smaller + " to " + max + " partitions, for example: kafka-topics.sh"
+                    + " --alter --topic " + smaller.get(0) + " --partitions " + max + "; on a deployment that has"
+                    + " run, treat the change as a migration, as docs/operating.md says");
         }
         return max;
     }
@@ -154,7 +180,7 @@ public final class TopicSetup {
      * Returns the topics that do not exist. Topics are described one by one, because listing topics
      * silently leaves out those the worker may not see, which would look like missing topics.
      */
-    private static List<String> missingTopics(Admin admin, List<String> topics) {
+    private static List<String> missingTopics(Admin admin, List<String> topics, String servers) {
         Map<String, KafkaFuture<TopicDescription>> descriptions =
                 admin.describeTopics(topics).topicNameValues();
         List<String> missing = new ArrayList<>();
@@ -179,14 +205,14 @@ public final class TopicSetup {
             } catch (TimeoutException e) {
                 throw new StartupException(
                         "Describing topic " + topic + " timed out after " + TIMEOUT_SECONDS
-                                + " s; check bootstrap.servers and that the brokers are up",
+                                + " s; check bootstrap.servers (" + servers + ") and that the brokers are up",
                         e);
             }
         }
         return missing;
     }
 
-    private static Map<String, Config> configs(Admin admin, List<String> topics) {
+    private static Map<String, Config> configs(Admin admin, List<String> topics, String servers) {
         List<ConfigResource> resources = topics.stream()
                 .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic))
                 .toList();
@@ -212,30 +238,10 @@ public final class TopicSetup {
             } catch (TimeoutException e) {
                 throw new StartupException(
                         "Reading the configuration of topic " + resource.name() + " timed out after " + TIMEOUT_SECONDS
-                                + " s",
+                                + " s; check bootstrap.servers (" + servers + ") and that the brokers are up",
                         e);
             }
         }
         return byTopic;
-    }
-
-    private interface AdminCall<T> {
-        T call() throws InterruptedException, ExecutionException, TimeoutException;
-    }
-
-    private static <T> T get(AdminCall<T> call) {
-        try {
-            return call.call();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while checking topics", e);
-        } catch (ExecutionException e) {
-            throw new StartupException("Failed to check topics: " + e.getCause(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new StartupException(
-                    "Checking topics timed out after " + TIMEOUT_SECONDS
-                            + " s; check bootstrap.servers and that the brokers are up",
-                    e);
-        }
     }
 }
