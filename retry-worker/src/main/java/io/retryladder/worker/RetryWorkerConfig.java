@@ -12,6 +12,7 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * Settings of a retry worker. Settings not declared here pass through to Kafka Streams and its
@@ -77,8 +78,28 @@ public final class RetryWorkerConfig extends AbstractConfig {
 
     private static final ConfigDef CONFIG = define();
 
+    /** Kafka Streams settings that the worker sets itself, with what a user sets instead. */
+    private static final Map<String, String> FIXED_STREAMS_SETTINGS = Map.of(
+            StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
+            "the worker always runs with exactly_once_v2, which its crash safety needs; remove the setting",
+            StreamsConfig.POLL_MS_CONFIG,
+            "set " + POLL_MS + " instead",
+            StreamsConfig.MAX_TASK_IDLE_MS_CONFIG,
+            "the worker processes each tier as it arrives; remove the setting",
+            StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG,
+            "the worker bounds RocksDB's memory itself; set " + ROCKSDB_MEMORY_MB + " instead",
+            StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+            "the worker handles records it cannot write itself; remove the setting",
+            StreamsConfig.DEFAULT_PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+            "the worker handles records it cannot write itself; remove the setting");
+
     public RetryWorkerConfig(Map<String, ?> settings) {
         super(CONFIG, settings, false);
+        FIXED_STREAMS_SETTINGS.forEach((name, instead) -> {
+            if (originals().containsKey(name)) {
+                throw new ConfigException(name, originals().get(name), instead);
+            }
+        });
         if (getInt(BREAKER_MINIMUM_CALLS) > getInt(BREAKER_WINDOW_CALLS)) {
             throw new ConfigException(
                     BREAKER_MINIMUM_CALLS,
@@ -121,6 +142,14 @@ public final class RetryWorkerConfig extends AbstractConfig {
     }
 
     /** Returns every setting that is not declared here and is not a secret, for Kafka Streams. */
+    /**
+     * Returns the Kafka Streams settings that the worker sets itself and rejects when given, each with
+     * what to do instead.
+     */
+    public static Map<String, String> fixedStreamsSettings() {
+        return FIXED_STREAMS_SETTINGS;
+    }
+
     public Map<String, Object> passThroughSettings() {
         Map<String, Object> settings = new HashMap<>(originals());
         for (String name : CONFIG.names()) {

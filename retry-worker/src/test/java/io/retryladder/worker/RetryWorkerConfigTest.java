@@ -34,6 +34,17 @@ class RetryWorkerConfigTest {
     }
 
     @Test
+    void fixedStreamsSettingsRejected() {
+        assertThatThrownBy(() -> new RetryWorkerConfig(settings("processing.guarantee", "at_least_once")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("processing.guarantee")
+                .hasMessageContaining("exactly_once_v2");
+        assertThatThrownBy(() -> new RetryWorkerConfig(settings("poll.ms", "50")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("retry.poll.ms");
+    }
+
+    @Test
     void defaultsAreAccepted() {
         RetryWorkerConfig config = new RetryWorkerConfig(settings("retry.jitter", "EQUAL"));
 

@@ -28,6 +28,6 @@ final class SettingProblems {
         }
         WorkerSettings.overwrittenFix(setting)
                 .ifPresent(fix -> problems.add(
-                        file, key, "a setting that the worker does not overwrite", found + ", which it ignores", fix));
+                        file, key, "a setting that the worker does not set itself", found + ", which it rejects", fix));
     }
 }

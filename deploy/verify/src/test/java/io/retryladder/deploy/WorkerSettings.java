@@ -34,22 +34,6 @@ final class WorkerSettings {
     private static final Map<String, ConfigKey> DECLARED =
             RetryWorkerConfig.configDef().configKeys();
 
-    /**
-     * Kafka Streams settings that RetryWorker.streamsSettings() always overwrites, with what to do
-     * instead; a value given for them has no effect.
-     */
-    private static final Map<String, String> OVERWRITTEN = Map.of(
-            StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
-            "remove it: the worker always runs exactly_once_v2",
-            StreamsConfig.POLL_MS_CONFIG,
-            "set " + RetryWorkerConfig.POLL_MS + " instead",
-            StreamsConfig.MAX_TASK_IDLE_MS_CONFIG,
-            "remove it: the worker disables task idling",
-            StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
-            "remove it: the worker installs its own handler",
-            StreamsConfig.DEFAULT_PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
-            "remove it: the worker installs its own handler");
-
     /** Prefixes with which Kafka Streams passes a setting to one of its clients or topics. */
     private static final Map<String, Set<String>> CLIENT_PREFIXES = clientPrefixes();
 
@@ -83,7 +67,7 @@ final class WorkerSettings {
 
     /** Returns what to do about a Kafka Streams setting the worker overwrites, or empty. */
     static Optional<String> overwrittenFix(String name) {
-        return Optional.ofNullable(OVERWRITTEN.get(name));
+        return Optional.ofNullable(RetryWorkerConfig.fixedStreamsSettings().get(name));
     }
 
     /** Returns whether a setting carries a secret, so that it belongs in a Secret, not in plain text. */
