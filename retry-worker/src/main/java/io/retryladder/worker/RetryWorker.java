@@ -19,6 +19,7 @@ import io.retryladder.envelope.config.StatusRanges;
 import io.retryladder.worker.internal.ArrivalTimestampExtractor;
 import io.retryladder.worker.internal.BoundedRocksDbConfig;
 import io.retryladder.worker.internal.CallDispatcher;
+import io.retryladder.worker.internal.ClientSettings;
 import io.retryladder.worker.internal.DeadLetterGate;
 import io.retryladder.worker.internal.EnvelopeTransitions;
 import io.retryladder.worker.internal.HandlerRegistry;
@@ -38,6 +39,8 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -86,7 +89,9 @@ public final class RetryWorker implements AutoCloseable {
     private final DeadLetterGate deadLetterGate;
     private final OutcomeReporter reporter;
     private final PauseController pauseController;
-    private final KafkaStreams streams;
+    /** Null until the constructor builds it, because the health endpoints serve requests from the start. */
+    private volatile KafkaStreams streams;
+
     private final HealthServer health;
     private final PrometheusMeterRegistry registry;
     private final KafkaStreamsMetrics streamsMetrics;
@@ -102,141 +107,168 @@ public final class RetryWorker implements AutoCloseable {
         DueTimes dueTimes = new DueTimes(ladder, PipelineSettings.jitter(config));
         this.registry =
                 builder.registry != null ? builder.registry : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        this.admin = Admin.create(adminSettings(config));
-        TopicLayout layout;
-        try {
-            layout = TopicSetup.prepare(admin, ladder, config);
-        } catch (RuntimeException e) {
-            // A plain close would wait for the failed requests' own timeout, 60 s by default, before
-            // the worker could report why it cannot start.
-            admin.close(Duration.ZERO);
-            throw e;
-        }
-
-        WorkerMetrics metrics = new WorkerMetrics(registry, ladder);
-        HttpAttemptHandler http = new HttpAttemptHandler(
-                HttpAttemptHandler.newClient(
-                        Duration.ofMillis(Math.min(10_000, config.getInt(RetryWorkerConfig.CALL_TIMEOUT_MS)))),
-                StatusRanges.parse(
-                        RetryWorkerConfig.RETRYABLE_HTTP_STATUSES,
-                        config.getList(RetryWorkerConfig.RETRYABLE_HTTP_STATUSES)),
-                Duration.ofMillis(config.getInt(RetryWorkerConfig.CALL_TIMEOUT_MS)),
-                new HostAllowList(config.getList(RetryWorkerConfig.ALLOWED_HOSTS)),
-                config.getInt(RetryWorkerConfig.MAX_REDIRECTS),
-                config::secret,
-                builder.clock);
-        HandlerRegistry handlers = builder.handlers != null
-                ? HandlerRegistry.of(builder.handlers)
-                : HandlerRegistry.load(RetryWorker.class.getClassLoader());
-        this.dispatcher = new CallDispatcher(config, http, handlers, metrics, builder.clock);
-        this.deadLetterGate = new DeadLetterGate(admin, ladder.deadLetterTopic());
-        this.pauseController =
-                new PauseController(dispatcher, metrics, config.getLong(RetryWorkerConfig.PAUSE_MAX_WAITING_RECORDS));
-
-        this.reporter = new OutcomeReporter(reporterSettings(config));
-        EnvelopeCodec codec = PipelineSettings.codec(config);
-        WorkerRuntime runtime = new WorkerRuntime(
-                workerId,
-                ladder,
-                dueTimes,
-                codec,
-                EnvelopeCodec.singleObject(),
-                new EnvelopeTransitions(
-                        dueTimes,
-                        config.getInt(RetryWorkerConfig.HISTORY_MAX_ENTRIES),
-                        config.getInt(RetryWorkerConfig.ERROR_MESSAGE_MAX_CHARS),
-                        workerId),
-                dispatcher,
-                reporter,
-                deadLetterGate,
-                metrics,
-                layout,
-                builder.clock,
-                config.getInt(RetryWorkerConfig.PUNCTUATE_INTERVAL_MS),
-                config.getInt(RetryWorkerConfig.MAX_ATTEMPTS_LIMIT),
-                config.getLong(RetryWorkerConfig.DEDUPE_RETENTION_MS),
-                config.getLong(RetryWorkerConfig.RELEASE_SPREAD_MS),
-                config.getLong(RetryWorkerConfig.DEAD_LETTER_BACKOFF_MAX_MS),
-                1_048_576,
-                config.getInt(RetryWorkerConfig.CALL_TIMEOUT_MS));
-
-        PausingClientSupplier clients = new PausingClientSupplier(
-                new HashSet<>(ladder.tierTopics()),
-                pauseController::isPaused,
-                Duration.ofMillis(config.getInt(RetryWorkerConfig.PUNCTUATE_INTERVAL_MS)));
-        metrics.registerPausedPartitions(clients::heldPartitions);
-        metrics.registerCallsInFlight(dispatcher::callsInFlight);
-        this.streams = new KafkaStreams(topology(runtime), streamsSettings(config, deadLetterGate), clients);
-        streams.setUncaughtExceptionHandler(error -> {
-            AuthorizationException denied = authorizationFailure(error);
-            if (denied != null) {
-                // A new thread would fail the same way at once; stop and say which ACL is missing.
-                log.error(
-                        "Worker {} stops: Kafka refused it access ({}). Grant the worker's principal the ACLs"
-                                + " listed in docs/security.md and start it again",
-                        workerId,
-                        denied.getMessage());
-                failure = "not authorized: " + denied.getMessage();
-                return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-            }
-            log.error(
-                    "A stream thread of worker {} failed; replacing it, and its tasks resume from their last"
-                            + " commit",
-                    workerId,
-                    error);
-            return StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
-        Counter rebalanceCounter = Counter.builder("retry.worker.rebalances")
-                .description("Times this worker went from RUNNING into a rebalance")
-                .register(registry);
-        streams.setStateListener((newState, oldState) -> {
-            if (oldState == KafkaStreams.State.RUNNING && newState == KafkaStreams.State.REBALANCING) {
-                rebalances.incrementAndGet();
-                rebalanceCounter.increment();
-            }
-            log.info("Worker {} changed from {} to {}", workerId, oldState, newState);
-        });
-        this.streamsMetrics = new KafkaStreamsMetrics(streams);
-        streamsMetrics.bindTo(registry);
-        // An application that passes its own registry decides which process meters it carries.
-        this.gcMetrics = builder.registry == null ? bindProcessMeters(registry) : null;
-        for (Tier tier : ladder.tiers()) {
-            Gauge.builder("retry.worker.tier.lag", () -> consumerLag(tier.topic()))
-                    .description("Records in a tier topic that this worker's consumers have not read yet")
-                    .tag("tier", tier.topic())
-                    .register(registry);
-        }
-
-        if (config.getList(RetryWorkerConfig.ALLOWED_HOSTS).isEmpty()) {
-            log.warn(
-                    "{} is empty, so a record written to a tier topic can make this worker call any host;"
-                            + " set it to the hosts of the downstream services",
-                    RetryWorkerConfig.ALLOWED_HOSTS);
-        }
-        if (ForkJoinPool.getCommonPoolParallelism() < 2) {
-            log.warn(
-                    "The common fork-join pool has parallelism {}, so the JDK HTTP client starts a new thread"
-                            + " for every response; start the JVM with"
-                            + " -Djava.util.concurrent.ForkJoinPool.common.parallelism=2",
-                    ForkJoinPool.getCommonPoolParallelism());
-        }
-        deadLetterGate.start();
-        pauseController.start();
-        streams.start();
+        // Kafka Streams would find an invalid client setting only after the topic checks, and its
+        // failed constructor leaves clients running.
+        ClientSettings.check(streamsSettings(config, null));
+        // Listening before the broker checks makes a port in use fail at once.
         this.health = new HealthServer(
                 config.getString(RetryWorkerConfig.HTTP_HOST),
                 config.getInt(RetryWorkerConfig.HTTP_PORT),
                 this::isLive,
                 this::isReady,
-                () -> "worker " + workerId + ": " + streams.state(),
+                this::describe,
                 registry);
-        log.info(
-                "Worker {} started: tiers {} -> {}, {} partitions each, health and metrics on port {}",
-                workerId,
-                ladder.tierTopics(),
-                ladder.deadLetterTopic(),
-                layout.tierPartitions(),
-                health.port());
+        Deque<AutoCloseable> opened = new ArrayDeque<>();
+        opened.push(health);
+        try {
+            this.admin = Admin.create(adminSettings(config));
+            // A plain close would wait for the failed requests' own timeout, 60 s by default, before
+            // the worker could report why it cannot start.
+            opened.push(() -> admin.close(Duration.ZERO));
+            TopicLayout layout = TopicSetup.prepare(admin, ladder, config);
+            this.reporter = new OutcomeReporter(reporterSettings(config));
+            opened.push(reporter);
+
+            WorkerMetrics metrics = new WorkerMetrics(registry, ladder);
+            HttpAttemptHandler http = new HttpAttemptHandler(
+                    HttpAttemptHandler.newClient(
+                            Duration.ofMillis(Math.min(10_000, config.getInt(RetryWorkerConfig.CALL_TIMEOUT_MS)))),
+                    StatusRanges.parse(
+                            RetryWorkerConfig.RETRYABLE_HTTP_STATUSES,
+                            config.getList(RetryWorkerConfig.RETRYABLE_HTTP_STATUSES)),
+                    Duration.ofMillis(config.getInt(RetryWorkerConfig.CALL_TIMEOUT_MS)),
+                    new HostAllowList(config.getList(RetryWorkerConfig.ALLOWED_HOSTS)),
+                    config.getInt(RetryWorkerConfig.MAX_REDIRECTS),
+                    config::secret,
+                    builder.clock);
+            HandlerRegistry handlers = builder.handlers != null
+                    ? HandlerRegistry.of(builder.handlers)
+                    : HandlerRegistry.load(RetryWorker.class.getClassLoader());
+            this.dispatcher = new CallDispatcher(config, http, handlers, metrics, builder.clock);
+            this.deadLetterGate = new DeadLetterGate(admin, ladder.deadLetterTopic());
+            opened.push(deadLetterGate);
+            this.pauseController = new PauseController(
+                    dispatcher, metrics, config.getLong(RetryWorkerConfig.PAUSE_MAX_WAITING_RECORDS));
+            opened.push(pauseController);
+
+            EnvelopeCodec codec = PipelineSettings.codec(config);
+            WorkerRuntime runtime = new WorkerRuntime(
+                    workerId,
+                    ladder,
+                    dueTimes,
+                    codec,
+                    EnvelopeCodec.singleObject(),
+                    new EnvelopeTransitions(
+                            dueTimes,
+                            config.getInt(RetryWorkerConfig.HISTORY_MAX_ENTRIES),
+                            config.getInt(RetryWorkerConfig.ERROR_MESSAGE_MAX_CHARS),
+                            workerId),
+                    dispatcher,
+                    reporter,
+                    deadLetterGate,
+                    metrics,
+                    layout,
+                    builder.clock,
+                    config.getInt(RetryWorkerConfig.PUNCTUATE_INTERVAL_MS),
+                    config.getInt(RetryWorkerConfig.MAX_ATTEMPTS_LIMIT),
+                    config.getLong(RetryWorkerConfig.DEDUPE_RETENTION_MS),
+                    config.getLong(RetryWorkerConfig.RELEASE_SPREAD_MS),
+                    config.getLong(RetryWorkerConfig.DEAD_LETTER_BACKOFF_MAX_MS),
+                    1_048_576,
+                    config.getInt(RetryWorkerConfig.CALL_TIMEOUT_MS));
+
+            PausingClientSupplier clients = new PausingClientSupplier(
+                    new HashSet<>(ladder.tierTopics()),
+                    pauseController::isPaused,
+                    Duration.ofMillis(config.getInt(RetryWorkerConfig.PUNCTUATE_INTERVAL_MS)));
+            metrics.registerPausedPartitions(clients::heldPartitions);
+            metrics.registerCallsInFlight(dispatcher::callsInFlight);
+            KafkaStreams streams =
+                    new KafkaStreams(topology(runtime), streamsSettings(config, deadLetterGate), clients);
+            opened.push(() -> streams.close(Duration.ZERO));
+            streams.setUncaughtExceptionHandler(error -> {
+                AuthorizationException denied = authorizationFailure(error);
+                if (denied != null) {
+                    // A new thread would fail the same way at once; stop and say which ACL is missing.
+                    log.error(
+                            "Worker {} stops: Kafka refused it access ({}). Grant the worker's principal the ACLs"
+                                    + " listed in docs/security.md and start it again",
+                            workerId,
+                            denied.getMessage());
+                    failure = "not authorized: " + denied.getMessage();
+                    return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+                }
+                log.error(
+                        "A stream thread of worker {} failed; replacing it, and its tasks resume from their last"
+                                + " commit",
+                        workerId,
+                        error);
+                return StreamThreadExceptionResponse.REPLACE_THREAD;
+            });
+            Counter rebalanceCounter = Counter.builder("retry.worker.rebalances")
+                    .description("Times this worker went from RUNNING into a rebalance")
+                    .register(registry);
+            streams.setStateListener((newState, oldState) -> {
+                if (oldState == KafkaStreams.State.RUNNING && newState == KafkaStreams.State.REBALANCING) {
+                    rebalances.incrementAndGet();
+                    rebalanceCounter.increment();
+                }
+                log.info("Worker {} changed from {} to {}", workerId, oldState, newState);
+            });
+            this.streamsMetrics = new KafkaStreamsMetrics(streams);
+            streamsMetrics.bindTo(registry);
+            opened.push(streamsMetrics);
+            // An application that passes its own registry decides which process meters it carries.
+            this.gcMetrics = builder.registry == null ? bindProcessMeters(registry) : null;
+            if (gcMetrics != null) {
+                opened.push(gcMetrics);
+            }
+            for (Tier tier : ladder.tiers()) {
+                Gauge.builder("retry.worker.tier.lag", () -> consumerLag(tier.topic()))
+                        .description("Records in a tier topic that this worker's consumers have not read yet")
+                        .tag("tier", tier.topic())
+                        .register(registry);
+            }
+
+            if (config.getList(RetryWorkerConfig.ALLOWED_HOSTS).isEmpty()) {
+                log.warn(
+                        "{} is empty, so a record written to a tier topic can make this worker call any host;"
+                                + " set it to the hosts of the downstream services",
+                        RetryWorkerConfig.ALLOWED_HOSTS);
+            }
+            if (ForkJoinPool.getCommonPoolParallelism() < 2) {
+                log.warn(
+                        "The common fork-join pool has parallelism {}, so the JDK HTTP client starts a new thread"
+                                + " for every response; start the JVM with"
+                                + " -Djava.util.concurrent.ForkJoinPool.common.parallelism=2",
+                        ForkJoinPool.getCommonPoolParallelism());
+            }
+            this.streams = streams;
+            deadLetterGate.start();
+            pauseController.start();
+            streams.start();
+            log.info(
+                    "Worker {} started: tiers {} -> {}, {} partitions each, health and metrics on port {}",
+                    workerId,
+                    ladder.tierTopics(),
+                    ladder.deadLetterTopic(),
+                    layout.tierPartitions(),
+                    health.port());
+        } catch (RuntimeException | Error e) {
+            closeAfterFailedStart(opened, e);
+            throw e;
+        }
+    }
+
+    /** Closes what a failed start opened, newest first, so that no client, thread or port outlives it. */
+    private static void closeAfterFailedStart(Deque<AutoCloseable> opened, Throwable failure) {
+        for (AutoCloseable resource : opened) {
+            try {
+                resource.close();
+            } catch (Exception | Error e) {
+                failure.addSuppressed(e);
+            }
+        }
     }
 
     /** Starts a worker with the given settings; see {@link RetryWorkerConfig} for their names. */
@@ -365,12 +397,22 @@ public final class RetryWorker implements AutoCloseable {
     }
 
     private boolean isLive() {
+        KafkaStreams streams = this.streams;
+        if (streams == null) {
+            return true;
+        }
         KafkaStreams.State state = streams.state();
         return state != KafkaStreams.State.ERROR && state != KafkaStreams.State.PENDING_ERROR;
     }
 
     private boolean isReady() {
-        return streams.state() == KafkaStreams.State.RUNNING;
+        KafkaStreams streams = this.streams;
+        return streams != null && streams.state() == KafkaStreams.State.RUNNING;
+    }
+
+    private String describe() {
+        KafkaStreams streams = this.streams;
+        return "worker " + workerId + ": " + (streams == null ? "STARTING" : streams.state());
     }
 
     private static Topology topology(WorkerRuntime runtime) {
@@ -440,6 +482,7 @@ public final class RetryWorker implements AutoCloseable {
         return gcMetrics;
     }
 
+    /** Returns the Kafka Streams settings; without a {@code gate}, they serve only to check values. */
     private static Properties streamsSettings(RetryWorkerConfig config, DeadLetterGate gate) {
         Properties settings = new Properties();
         settings.putAll(config.passThroughSettings());
@@ -453,7 +496,9 @@ public final class RetryWorker implements AutoCloseable {
         settings.put(StreamsConfig.POLL_MS_CONFIG, config.getInt(RetryWorkerConfig.POLL_MS));
         settings.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
         settings.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, WorkerProductionExceptionHandler.class);
-        settings.put(WorkerProductionExceptionHandler.GATE_SETTING, gate);
+        if (gate != null) {
+            settings.put(WorkerProductionExceptionHandler.GATE_SETTING, gate);
+        }
         settings.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbConfig.class);
         settings.put(BoundedRocksDbConfig.MEMORY_SETTING, config.getLong(RetryWorkerConfig.ROCKSDB_MEMORY_MB));
         settings.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);

@@ -1,6 +1,7 @@
 package io.retryladder.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
@@ -17,10 +18,13 @@ import io.retryladder.testing.KafkaExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.Writer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -60,6 +64,59 @@ class RetryWorkerIT {
         assertThat(exitCode).as(message).isEqualTo(1);
         assertThat(message).contains("failed to start", "do not exist", "retry.topics.create=true");
         assertThat(message).doesNotContain("\tat ");
+    }
+
+    @Test
+    void portInUseExitsBeforeContactingBrokers(@TempDir Path dir) throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Properties settings = new Properties();
+            // Nothing listens on port 1, so a worker that checked the brokers first would fail on them.
+            settings.setProperty("bootstrap.servers", "127.0.0.1:1");
+            settings.setProperty("application.id", "port-in-use");
+            settings.setProperty("retry.http.host", "127.0.0.1");
+            settings.setProperty("retry.http.port", String.valueOf(taken.getLocalPort()));
+            settings.setProperty("state.dir", dir.resolve("state").toString());
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+            int exitCode = runMain(settings, dir, err);
+
+            String message = err.toString(StandardCharsets.UTF_8);
+            assertThat(exitCode).as(message).isEqualTo(1);
+            assertThat(message).contains("127.0.0.1:" + taken.getLocalPort(), "retry.http.port");
+            assertThat(message).doesNotContain("\tat ", "bootstrap.servers");
+        }
+    }
+
+    @Test
+    void failedStartReleasesPortAndClients(KafkaCluster kafka, @TempDir Path dir) throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        Properties settings = mainSettings(kafka, dir, "failed-start-");
+        settings.setProperty("retry.topics.create", "true");
+        settings.setProperty("retry.http.host", "127.0.0.1");
+        settings.setProperty("retry.http.port", String.valueOf(port));
+        // Kafka Streams fails on this state directory after the topics, the admin client and the producer exist.
+        Path notADirectory = Files.writeString(dir.resolve("not-a-directory"), "");
+        settings.setProperty("state.dir", notADirectory.toString());
+        String applicationId = settings.getProperty("application.id");
+
+        assertThatThrownBy(() -> RetryWorker.start(toMap(settings))).hasMessageContaining(notADirectory.toString());
+
+        try (ServerSocket again = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            assertThat(again.getLocalPort()).isEqualTo(port);
+        }
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
+                        .extracting(Thread::getName)
+                        .noneMatch(name -> name.contains(applicationId)));
+    }
+
+    private static Map<String, Object> toMap(Properties settings) {
+        Map<String, Object> map = new HashMap<>();
+        settings.forEach((setting, value) -> map.put((String) setting, value));
+        return map;
     }
 
     /** Returns the settings of a worker started by its main method, with topics named after {@code name}. */
