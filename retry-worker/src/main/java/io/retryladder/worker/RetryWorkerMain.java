@@ -4,12 +4,15 @@ import io.retryladder.envelope.config.SecretMasking;
 import io.retryladder.envelope.config.SettingsSources;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.config.ConfigException;
 
@@ -35,6 +38,9 @@ public final class RetryWorkerMain {
             Environment variables that start with RETRY_WORKER_ set settings too and win over
             the file: RETRY_WORKER_BOOTSTRAP_SERVERS sets bootstrap.servers.
             """;
+
+    /** Finds the setting name in the messages of Kafka's {@link ConfigException}. */
+    private static final Pattern CONFIGURATION_NAME = Pattern.compile("for configuration ([^\\s:]+)");
 
     private static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
 
@@ -87,7 +93,10 @@ public final class RetryWorkerMain {
         try {
             settings = SettingsSources.load(configFile, environment, RetryWorkerConfig.ENVIRONMENT_PREFIX);
             config = new RetryWorkerConfig(settings);
-        } catch (ConfigException | IllegalArgumentException e) {
+        } catch (ConfigException e) {
+            err.println("Invalid worker settings: " + e.getMessage() + origin(e, environment, configFile));
+            return 2;
+        } catch (IllegalArgumentException e) {
             err.println("Invalid worker settings: " + e.getMessage());
             return 2;
         }
@@ -95,7 +104,7 @@ public final class RetryWorkerMain {
             SecretMasking.masked(effectiveSettings(config)).forEach((name, value) -> out.println(name + "=" + value));
             return 0;
         }
-        return runUntilStopped(settings, err);
+        return runUntilStopped(settings, environment, configFile, err);
     }
 
     /**
@@ -112,6 +121,46 @@ public final class RetryWorkerMain {
         return effective;
     }
 
+    /**
+     * Returns a sentence that names where the setting in {@code invalid}'s message was given, the
+     * environment variable or the --config file, or an empty string when no given setting has that
+     * name, also after one of {@code prefixes}.
+     */
+    static String origin(
+            ConfigException invalid, Map<String, String> environment, Path configFile, String... prefixes) {
+        Matcher matcher = CONFIGURATION_NAME.matcher(String.valueOf(invalid.getMessage()));
+        if (!matcher.find()) {
+            return "";
+        }
+        String name = matcher.group(1);
+        List<String> candidates = new ArrayList<>();
+        candidates.add(name);
+        for (String prefix : prefixes) {
+            candidates.add(prefix + name);
+        }
+        Map<String, String> variables = new HashMap<>();
+        environment.keySet().stream()
+                .filter(variable -> variable.startsWith(RetryWorkerConfig.ENVIRONMENT_PREFIX)
+                        && variable.length() > RetryWorkerConfig.ENVIRONMENT_PREFIX.length())
+                .forEach(variable -> variables.put(
+                        SettingsSources.settingName(variable.substring(RetryWorkerConfig.ENVIRONMENT_PREFIX.length())),
+                        variable));
+        Map<String, String> fileSettings = configFile != null ? SettingsSources.readFile(configFile) : Map.of();
+        List<String> places = new ArrayList<>();
+        for (String candidate : candidates) {
+            if (variables.containsKey(candidate)) {
+                places.add("the environment variable " + variables.get(candidate) + " (" + candidate + ")");
+            } else if (fileSettings.containsKey(candidate)) {
+                places.add(candidate + " in " + configFile);
+            }
+        }
+        return places.isEmpty() ? "" : " The value comes from " + String.join(" and ", places) + "; correct it there.";
+    }
+
+    private static String withoutFinalPeriod(String message) {
+        return message != null && message.endsWith(".") ? message.substring(0, message.length() - 1) : message;
+    }
+
     private static Object printable(Object value) {
         if (value == null) {
             return "";
@@ -122,17 +171,32 @@ public final class RetryWorkerMain {
         return value;
     }
 
-    private static int runUntilStopped(Map<String, Object> settings, PrintStream err) {
+    private static int runUntilStopped(
+            Map<String, Object> settings, Map<String, String> environment, Path configFile, PrintStream err) {
         RetryWorker worker;
         try {
             worker = RetryWorker.start(settings);
         } catch (RuntimeException e) {
             ConfigException invalid = RetryWorker.causeOfType(e, ConfigException.class);
             if (invalid != null) {
-                err.println("Invalid worker settings: " + invalid.getMessage() + ". Settings the worker does not"
+                String origin = origin(
+                        invalid,
+                        environment,
+                        configFile,
+                        "main.consumer.",
+                        "consumer.",
+                        "producer.",
+                        "admin.",
+                        "restore.consumer.",
+                        "global.consumer.");
+                if (origin.isEmpty()) {
+                    origin = " Correct the value in the --config file or in its " + RetryWorkerConfig.ENVIRONMENT_PREFIX
+                            + "* environment variable.";
+                }
+                err.println("Invalid worker settings: " + withoutFinalPeriod(invalid.getMessage())
+                        + ". Settings the worker does not"
                         + " declare go to Kafka Streams and its clients, also with the prefixes main.consumer.,"
-                        + " consumer. and producer.; correct the value in the --config file or in its "
-                        + RetryWorkerConfig.ENVIRONMENT_PREFIX + "* environment variable.");
+                        + " consumer. and producer." + origin);
                 return 2;
             }
             StartupException failedCheck = RetryWorker.causeOfType(e, StartupException.class);

@@ -49,6 +49,7 @@ class RetryWorkerIT {
         String message = err.toString(StandardCharsets.UTF_8);
         assertThat(exitCode).as(message).isEqualTo(2);
         assertThat(message).contains("Invalid worker settings", "fetch.min.bytes", "-5", "main.consumer.");
+        assertThat(message).contains("The value comes from main.consumer.fetch.min.bytes in ");
         assertThat(message).doesNotContain("\tat ");
     }
 

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,7 +58,45 @@ class RetryWorkerMainTest {
                 new PrintStream(new ByteArrayOutputStream()),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
 
+        String message = err.toString(StandardCharsets.UTF_8);
         assertThat(exitCode).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("retry.punctuate.interval.ms", "5000");
+        assertThat(message).contains("retry.punctuate.interval.ms", "5000");
+        assertThat(message).contains("The value comes from retry.punctuate.interval.ms in " + file + ";");
+    }
+
+    @Test
+    void invalidVariableNamedInMessage(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("worker.properties");
+        Files.writeString(file, "bootstrap.servers=127.0.0.1:9092\nretry.punctuate.interval.ms=10\n");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        int exitCode = RetryWorkerMain.run(
+                new String[] {"--config", file.toString(), "--print-settings"},
+                Map.of("RETRY_WORKER_RETRY_PUNCTUATE_INTERVAL_MS", "5000"),
+                new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        String message = err.toString(StandardCharsets.UTF_8);
+        assertThat(exitCode).isEqualTo(2);
+        assertThat(message)
+                .contains("The value comes from the environment variable RETRY_WORKER_RETRY_PUNCTUATE_INTERVAL_MS"
+                        + " (retry.punctuate.interval.ms);");
+        assertThat(message).doesNotContain(file.toString());
+    }
+
+    @Test
+    void clientSettingOriginFindsPrefix(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("worker.properties");
+        Files.writeString(file, "main.consumer.fetch.min.bytes=-5\nproducer.fetch.min.bytes=7\n");
+        ConfigException invalid = new ConfigException("fetch.min.bytes", -5, "Value must be at least 0");
+
+        String fromFile = RetryWorkerMain.origin(invalid, Map.of(), file, "main.consumer.", "consumer.");
+        String fromNowhere = RetryWorkerMain.origin(invalid, Map.of(), null, "main.consumer.");
+        String unnamed = RetryWorkerMain.origin(new ConfigException("no name here"), Map.of(), file);
+
+        assertThat(fromFile)
+                .isEqualTo(" The value comes from main.consumer.fetch.min.bytes in " + file + "; correct it there.");
+        assertThat(fromNowhere).isEmpty();
+        assertThat(unnamed).isEmpty();
     }
 }
