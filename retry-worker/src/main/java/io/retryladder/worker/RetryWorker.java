@@ -141,6 +141,7 @@ public final class RetryWorker implements AutoCloseable {
                     config.getInt(RetryWorkerConfig.MAX_REDIRECTS),
                     config::secret,
                     builder.clock);
+            opened.push(http);
             HandlerRegistry handlers = builder.handlers != null
                     ? HandlerRegistry.of(builder.handlers)
                     : HandlerRegistry.load(RetryWorker.class.getClassLoader());
@@ -369,6 +370,7 @@ public final class RetryWorker implements AutoCloseable {
             gcMetrics.close();
         }
         reporter.close();
+        dispatcher.close();
         pauseController.close();
         deadLetterGate.close();
         health.close();

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * Starts attempts for every task of one worker process: it holds the per-target gates, the bound on
  * calls in flight, and the HTTP and custom handlers. Thread-safe.
  */
-public final class CallDispatcher {
+public final class CallDispatcher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CallDispatcher.class);
 
@@ -140,6 +140,12 @@ public final class CallDispatcher {
     /** Stops starting new attempts, for shutdown. */
     public void drain() {
         draining = true;
+    }
+
+    /** Stops the HTTP client's threads. Call it after the calls in flight have ended or been handed back. */
+    @Override
+    public void close() {
+        http.close();
     }
 
     public boolean isDraining() {

@@ -14,7 +14,7 @@ import java.util.function.Supplier;
  * thread: in a benchmark at 5,100 calls per second the worker used about 14% less CPU this way.
  * Code that completes a call must therefore not block.
  */
-final class ClientExecutor implements Executor {
+final class ClientExecutor implements Executor, AutoCloseable {
 
     private static final ThreadLocal<Boolean> STARTING = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
@@ -37,6 +37,16 @@ final class ClientExecutor implements Executor {
         } finally {
             STARTING.set(Boolean.FALSE);
         }
+    }
+
+    /** Stops the pool's threads once the tasks already submitted have run. */
+    @Override
+    public void close() {
+        pool.shutdown();
+    }
+
+    boolean isTerminated() {
+        return pool.isTerminated();
     }
 
     @Override

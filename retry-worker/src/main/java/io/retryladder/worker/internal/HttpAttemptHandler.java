@@ -27,7 +27,7 @@ import java.util.concurrent.CompletionException;
  * key as {@code Idempotency-Key}, fills secret headers from the worker's configuration, refuses
  * targets outside the allow-list, and follows redirects only to the same scheme, host and port.
  */
-public final class HttpAttemptHandler {
+public final class HttpAttemptHandler implements AutoCloseable {
 
     static final String IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
     static final String ATTEMPT_HEADER = "Retry-Attempt";
@@ -63,6 +63,14 @@ public final class HttpAttemptHandler {
         this.maxRedirects = maxRedirects;
         this.secrets = secrets;
         this.clock = clock;
+    }
+
+    /** Stops the threads of the client's executor when {@link #newClient} built the client. */
+    @Override
+    public void close() {
+        if (clientExecutor != null) {
+            clientExecutor.close();
+        }
     }
 
     /**

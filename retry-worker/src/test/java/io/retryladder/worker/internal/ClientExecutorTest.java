@@ -1,6 +1,7 @@
 package io.retryladder.worker.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -41,6 +42,20 @@ class ClientExecutorTest {
         executor.execute(() -> thread[0] = Thread.currentThread().getName());
 
         assertThat(thread[0]).isEqualTo(Thread.currentThread().getName());
+    }
+
+    @Test
+    void closeStopsPoolAfterQueuedTasks() throws Exception {
+        CompletableFuture<String> ran = new CompletableFuture<>();
+        executor.starting(() -> {
+            executor.execute(() -> ran.complete("ran"));
+            return null;
+        });
+
+        executor.close();
+
+        assertThat(ran.get(5, TimeUnit.SECONDS)).isEqualTo("ran");
+        await().atMost(Duration.ofSeconds(5)).until(executor::isTerminated);
     }
 
     @Test
