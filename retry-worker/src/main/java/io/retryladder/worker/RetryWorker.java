@@ -516,23 +516,30 @@ public final class RetryWorker implements AutoCloseable {
         // A record of the next tier waits for that tier's delay (a second or more by default), so a
         // commit every 200 ms delays no attempt and writes half the transaction markers of 100 ms.
         settings.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
-        settings.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 1000);
+        consumerDefault(settings, StreamsConfig.CONSUMER_PREFIX, ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
         // A tier record waits in the timer store until it is due, so fetching it up to 20 ms later
         // makes no attempt late, and fewer, larger fetches cost the worker and the broker less.
-        consumerDefault(settings, ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 65_536);
-        consumerDefault(settings, ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20);
+        consumerDefault(settings, StreamsConfig.MAIN_CONSUMER_PREFIX, ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 65_536);
+        consumerDefault(settings, StreamsConfig.MAIN_CONSUMER_PREFIX, ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20);
         // Each store change is a changelog record, about five per attempt, so batches fill fast.
         if (!settings.containsKey(ProducerConfig.BATCH_SIZE_CONFIG)) {
             settings.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 131_072);
         }
         // A crashed worker's tasks wait for the session timeout before others take them over.
-        settings.putIfAbsent(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
+        consumerDefault(settings, StreamsConfig.MAIN_CONSUMER_PREFIX, ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
     }
 
     /** Sets a main consumer setting unless the settings give it for the main consumer or for every consumer. */
-    private static void consumerDefault(Properties settings, String name, Object value) {
-        if (!settings.containsKey(name) && !settings.containsKey(StreamsConfig.consumerPrefix(name))) {
-            settings.putIfAbsent(StreamsConfig.mainConsumerPrefix(name), value);
+    /**
+     * Sets {@code prefix + name} to {@code value} unless the settings give {@code name} without a
+     * prefix or with a consumer prefix. A prefixed default would otherwise win over the user's
+     * setting without a prefix.
+     */
+    private static void consumerDefault(Properties settings, String prefix, String name, Object value) {
+        if (!settings.containsKey(name)
+                && !settings.containsKey(StreamsConfig.consumerPrefix(name))
+                && !settings.containsKey(StreamsConfig.mainConsumerPrefix(name))) {
+            settings.put(prefix + name, value);
         }
     }
 

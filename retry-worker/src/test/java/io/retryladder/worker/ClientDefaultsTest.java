@@ -44,11 +44,27 @@ class ClientDefaultsTest {
         settings.put("fetch.min.bytes", "1");
         settings.put("fetch.max.wait.ms", "500");
         settings.put("batch.size", "16384");
+        settings.put("max.poll.records", "200");
+        settings.put("session.timeout.ms", "30000");
 
         RetryWorker.applyClientDefaults(settings);
 
         assertThat(settings).doesNotContainKey("main.consumer.fetch.min.bytes");
         assertThat(settings).doesNotContainKey("main.consumer.fetch.max.wait.ms");
         assertThat(settings).doesNotContainKey("producer.batch.size");
+        assertThat(settings).doesNotContainKey("consumer.max.poll.records");
+        assertThat(settings).doesNotContainKey("main.consumer.session.timeout.ms");
+    }
+
+    @Test
+    void consumerPrefixedSettingsWin() {
+        Properties settings = new Properties();
+        settings.put("main.consumer.max.poll.records", "200");
+        settings.put("consumer.session.timeout.ms", "30000");
+
+        RetryWorker.applyClientDefaults(settings);
+
+        assertThat(settings).doesNotContainKey("consumer.max.poll.records");
+        assertThat(settings).doesNotContainKey("main.consumer.session.timeout.ms");
     }
 }
