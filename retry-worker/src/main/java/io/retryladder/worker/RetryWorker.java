@@ -109,7 +109,7 @@ public final class RetryWorker implements AutoCloseable {
                 builder.registry != null ? builder.registry : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         // Kafka Streams would find an invalid client setting only after the topic checks, and its
         // failed constructor leaves clients running.
-        ClientSettings.check(streamsSettings(config, null));
+        checkClientSettings(config);
         // Listening before the broker checks makes a port in use fail at once.
         this.health = new HealthServer(
                 config.getString(RetryWorkerConfig.HTTP_HOST),
@@ -482,6 +482,14 @@ public final class RetryWorker implements AutoCloseable {
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         return gcMetrics;
+    }
+
+    /**
+     * Throws {@link org.apache.kafka.common.config.ConfigException} for an invalid value among the
+     * settings that Kafka Streams derives for itself and each of its clients.
+     */
+    static void checkClientSettings(RetryWorkerConfig config) {
+        ClientSettings.check(streamsSettings(config, null));
     }
 
     /** Returns the Kafka Streams settings; without a {@code gate}, they serve only to check values. */

@@ -2,10 +2,14 @@ package io.retryladder.worker;
 
 import io.retryladder.envelope.config.DescribedValidator;
 import io.retryladder.envelope.config.PipelineSettings;
+import io.retryladder.envelope.config.SettingNames;
 import io.retryladder.envelope.config.StatusRanges;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -27,6 +31,9 @@ public final class RetryWorkerConfig extends AbstractConfig {
 
     /** Prefix of settings that hold secret header values by reference name. */
     public static final String SECRET_PREFIX = "retry.secret.";
+
+    /** Prefix of the worker's own settings; Kafka declares a few names with it too, such as retry.backoff.ms. */
+    private static final String WORKER_PREFIX = "retry.";
 
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
     public static final String APPLICATION_ID = "application.id";
@@ -95,6 +102,7 @@ public final class RetryWorkerConfig extends AbstractConfig {
 
     public RetryWorkerConfig(Map<String, ?> settings) {
         super(CONFIG, settings, false);
+        rejectUnknownWorkerSettings(originals().keySet());
         FIXED_STREAMS_SETTINGS.forEach((name, instead) -> {
             if (originals().containsKey(name)) {
                 throw new ConfigException(name, originals().get(name), instead);
@@ -125,6 +133,56 @@ public final class RetryWorkerConfig extends AbstractConfig {
         PipelineSettings.jitter(this);
         StatusRanges.parse(RETRYABLE_HTTP_STATUSES, getList(RETRYABLE_HTTP_STATUSES));
         StatusRanges.parse(BREAKER_FAILURE_STATUSES, getList(BREAKER_FAILURE_STATUSES));
+        checkStateDirectory(getString(STATE_DIR));
+    }
+
+    /**
+     * Rejects a name that starts with {@code retry.} and that neither the worker nor Kafka declares,
+     * such as retry.http.prot. Such a name would otherwise pass through to Kafka, which ignores it.
+     * The message leaves the value out, since a misspelt retry.secret name contains a secret.
+     */
+    private static void rejectUnknownWorkerSettings(Set<String> names) {
+        for (String name : names) {
+            if (name.startsWith(WORKER_PREFIX)
+                    && !name.startsWith(SECRET_PREFIX)
+                    && !CONFIG.names().contains(name)
+                    && !KafkaSettingNames.ALL.contains(name)) {
+                String fix = SettingNames.closest(name, CONFIG.names())
+                        .map(closest -> "did you mean " + closest + "?")
+                        .orElse("use a name from the README's worker settings table");
+                throw new ConfigException(
+                        "Unknown setting " + name + ": neither the worker nor Kafka declares it; " + fix);
+            }
+        }
+    }
+
+    /**
+     * Rejects a state directory that is a file, or that cannot be created because the nearest
+     * existing parent is a file or is not writable. Kafka Streams would find out only after the
+     * worker had checked and created its topics.
+     */
+    private static void checkStateDirectory(String value) {
+        Path directory = Path.of(value).toAbsolutePath();
+        Path existing = directory;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return;
+        }
+        if (!Files.isDirectory(existing)) {
+            throw new ConfigException(
+                    STATE_DIR,
+                    value,
+                    existing + " is a file, not a directory; set " + STATE_DIR + " to a directory the worker can"
+                            + " write");
+        }
+        if (!Files.isWritable(existing)) {
+            throw new ConfigException(
+                    STATE_DIR,
+                    value,
+                    existing + " is not writable; set " + STATE_DIR + " to a directory the worker can write");
+        }
     }
 
     /** Returns the declaration of every setting, from which the README's table is generated. */

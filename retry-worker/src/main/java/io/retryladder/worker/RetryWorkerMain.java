@@ -3,6 +3,7 @@ package io.retryladder.worker;
 import io.retryladder.envelope.config.SecretMasking;
 import io.retryladder.envelope.config.SettingsSources;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,8 +40,16 @@ public final class RetryWorkerMain {
             the file: RETRY_WORKER_BOOTSTRAP_SERVERS sets bootstrap.servers.
             """;
 
-    /** Finds the setting name in the messages of Kafka's {@link ConfigException}. */
-    private static final Pattern CONFIGURATION_NAME = Pattern.compile("for configuration ([^\\s:]+)");
+    /** Finds the setting name in the messages of {@link ConfigException}. */
+    private static final Pattern SETTING_NAME = Pattern.compile("(?:for configuration|^Unknown setting) ([^\\s:;]+)");
+
+    private static final Pattern INVALID_VALUE = Pattern.compile("^Invalid value (.*) for configuration ");
+
+    private static final Pattern MISSING_NAME = Pattern.compile("^Missing required configuration \"([^\"]+)\"");
+
+    /** The prefixes with which Kafka Streams passes a setting to one kind of its clients. */
+    private static final List<String> CLIENT_PREFIXES =
+            List.of("main.consumer.", "restore.consumer.", "global.consumer.", "consumer.", "producer.", "admin.");
 
     private static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
 
@@ -93,11 +102,16 @@ public final class RetryWorkerMain {
         try {
             settings = SettingsSources.load(configFile, environment, RetryWorkerConfig.ENVIRONMENT_PREFIX);
             config = new RetryWorkerConfig(settings);
+            RetryWorker.checkClientSettings(config);
         } catch (ConfigException e) {
-            err.println("Invalid worker settings: " + e.getMessage() + origin(e, environment, configFile));
+            err.println(invalidSettingsMessage(e, environment, configFile));
             return 2;
         } catch (IllegalArgumentException e) {
             err.println("Invalid worker settings: " + e.getMessage());
+            return 2;
+        } catch (UncheckedIOException e) {
+            err.println(e.getMessage() + ": " + e.getCause().getMessage() + "; pass the path of a readable properties"
+                    + " file to --config");
             return 2;
         }
         if (printSettings) {
@@ -122,20 +136,56 @@ public final class RetryWorkerMain {
     }
 
     /**
-     * Returns a sentence that names where the setting in {@code invalid}'s message was given, the
-     * environment variable or the --config file, or an empty string when no given setting has that
-     * name, also after one of {@code prefixes}.
+     * Returns the message for invalid settings: Kafka's text, where the value was given (the
+     * environment variable or the --config file) and, for a setting the worker passes to Kafka, the
+     * prefixes that also reach it.
      */
-    static String origin(
-            ConfigException invalid, Map<String, String> environment, Path configFile, String... prefixes) {
-        Matcher matcher = CONFIGURATION_NAME.matcher(String.valueOf(invalid.getMessage()));
-        if (!matcher.find()) {
-            return "";
+    static String invalidSettingsMessage(ConfigException invalid, Map<String, String> environment, Path configFile) {
+        String text = String.valueOf(invalid.getMessage());
+        StringBuilder message = new StringBuilder("Invalid worker settings: ")
+                .append(withoutFinalPeriod(text))
+                .append('.');
+        Matcher missing = MISSING_NAME.matcher(text);
+        if (missing.find()) {
+            String name = missing.group(1);
+            return message.append(" Set ")
+                    .append(name)
+                    .append(" in the --config file or with the environment variable ")
+                    .append(SettingsSources.variableName(RetryWorkerConfig.ENVIRONMENT_PREFIX, name))
+                    .append('.')
+                    .toString();
         }
-        String name = matcher.group(1);
+        Matcher named = SETTING_NAME.matcher(text);
+        String name = named.find() ? named.group(1) : null;
+        boolean passedToKafka = name != null
+                && !text.startsWith("Unknown setting")
+                && !RetryWorkerConfig.configDef().names().contains(name);
+        if (passedToKafka) {
+            String prefixes = String.join(", ", CLIENT_PREFIXES.subList(0, CLIENT_PREFIXES.size() - 1)) + " or "
+                    + CLIENT_PREFIXES.get(CLIENT_PREFIXES.size() - 1);
+            message.append(" Kafka Streams and its clients read this setting also after a prefix (")
+                    .append(prefixes)
+                    .append(").");
+        }
+        String origin = name == null ? "" : origin(name, invalidValue(text), environment, configFile);
+        if (origin.isEmpty()) {
+            return message.append(" Correct the value in the --config file or in its ")
+                    .append(RetryWorkerConfig.ENVIRONMENT_PREFIX)
+                    .append("* environment variable.")
+                    .toString();
+        }
+        return message.append(origin).toString();
+    }
+
+    /**
+     * Returns a sentence that names where {@code name} was given, with or without a client prefix,
+     * or an empty string when it was not. Where several places give it, those holding
+     * {@code value} are named, if any.
+     */
+    static String origin(String name, String value, Map<String, String> environment, Path configFile) {
         List<String> candidates = new ArrayList<>();
         candidates.add(name);
-        for (String prefix : prefixes) {
+        for (String prefix : CLIENT_PREFIXES) {
             candidates.add(prefix + name);
         }
         Map<String, String> variables = new HashMap<>();
@@ -147,18 +197,36 @@ public final class RetryWorkerMain {
                         variable));
         Map<String, String> fileSettings = configFile != null ? SettingsSources.readFile(configFile) : Map.of();
         List<String> places = new ArrayList<>();
+        List<String> placesWithValue = new ArrayList<>();
         for (String candidate : candidates) {
+            String place;
+            String rawValue;
             if (variables.containsKey(candidate)) {
-                places.add("the environment variable " + variables.get(candidate) + " (" + candidate + ")");
+                place = "the environment variable " + variables.get(candidate) + " (" + candidate + ")";
+                rawValue = environment.get(variables.get(candidate));
             } else if (fileSettings.containsKey(candidate)) {
-                places.add(candidate + " in " + configFile);
+                place = candidate + " in " + configFile;
+                rawValue = fileSettings.get(candidate);
+            } else {
+                continue;
+            }
+            places.add(place);
+            if (value != null && value.trim().equals(rawValue.trim())) {
+                placesWithValue.add(place);
             }
         }
-        return places.isEmpty() ? "" : " The value comes from " + String.join(" and ", places) + "; correct it there.";
+        List<String> named = placesWithValue.isEmpty() ? places : placesWithValue;
+        return named.isEmpty() ? "" : " The value comes from " + String.join(" and ", named) + ".";
+    }
+
+    /** Returns the value in a message of the form "Invalid value V for configuration N", or null. */
+    private static String invalidValue(String message) {
+        Matcher matcher = INVALID_VALUE.matcher(message);
+        return matcher.find() ? matcher.group(1) : null;
     }
 
     private static String withoutFinalPeriod(String message) {
-        return message != null && message.endsWith(".") ? message.substring(0, message.length() - 1) : message;
+        return message.endsWith(".") ? message.substring(0, message.length() - 1) : message;
     }
 
     private static Object printable(Object value) {
@@ -179,24 +247,7 @@ public final class RetryWorkerMain {
         } catch (RuntimeException e) {
             ConfigException invalid = RetryWorker.causeOfType(e, ConfigException.class);
             if (invalid != null) {
-                String origin = origin(
-                        invalid,
-                        environment,
-                        configFile,
-                        "main.consumer.",
-                        "consumer.",
-                        "producer.",
-                        "admin.",
-                        "restore.consumer.",
-                        "global.consumer.");
-                if (origin.isEmpty()) {
-                    origin = " Correct the value in the --config file or in its " + RetryWorkerConfig.ENVIRONMENT_PREFIX
-                            + "* environment variable.";
-                }
-                err.println("Invalid worker settings: " + withoutFinalPeriod(invalid.getMessage())
-                        + ". Settings the worker does not"
-                        + " declare go to Kafka Streams and its clients, also with the prefixes main.consumer.,"
-                        + " consumer. and producer." + origin);
+                err.println(invalidSettingsMessage(invalid, environment, configFile));
                 return 2;
             }
             StartupException failedCheck = RetryWorker.causeOfType(e, StartupException.class);

@@ -29,6 +29,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -98,12 +100,14 @@ class RetryWorkerIT {
         settings.setProperty("retry.topics.create", "true");
         settings.setProperty("retry.http.host", "127.0.0.1");
         settings.setProperty("retry.http.port", String.valueOf(port));
-        // Kafka Streams fails on this state directory after the topics, the admin client and the producer exist.
-        Path notADirectory = Files.writeString(dir.resolve("not-a-directory"), "");
-        settings.setProperty("state.dir", notADirectory.toString());
         String applicationId = settings.getProperty("application.id");
+        // Two handlers for one operation type fail the start after the topics, the admin client and
+        // the producer exist.
+        List<OperationHandler> handlers = List.of(new FailingHandler(), new FailingHandler());
 
-        assertThatThrownBy(() -> RetryWorker.start(toMap(settings))).hasMessageContaining(notADirectory.toString());
+        assertThatThrownBy(() ->
+                        RetryWorker.builder(toMap(settings)).handlers(handlers).start())
+                .hasMessageContaining("Two handlers serve operation type '" + FailingHandler.TYPE + "'");
 
         try (ServerSocket again = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
             assertThat(again.getLocalPort()).isEqualTo(port);
@@ -112,6 +116,22 @@ class RetryWorkerIT {
                 .untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
                         .extracting(Thread::getName)
                         .noneMatch(name -> name.contains(applicationId)));
+    }
+
+    /** Serves a custom operation type by failing every attempt. */
+    private static final class FailingHandler implements OperationHandler {
+
+        static final String TYPE = "always-fails";
+
+        @Override
+        public String type() {
+            return TYPE;
+        }
+
+        @Override
+        public CompletionStage<AttemptResult> attempt(AttemptRequest request) {
+            return CompletableFuture.failedFuture(new IllegalStateException("not called in this test"));
+        }
     }
 
     private static Map<String, Object> toMap(Properties settings) {

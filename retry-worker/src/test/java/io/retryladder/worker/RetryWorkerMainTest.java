@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,7 +60,7 @@ class RetryWorkerMainTest {
         String message = err.toString(StandardCharsets.UTF_8);
         assertThat(exitCode).isEqualTo(2);
         assertThat(message).contains("retry.punctuate.interval.ms", "5000");
-        assertThat(message).contains("The value comes from retry.punctuate.interval.ms in " + file + ";");
+        assertThat(message).contains("The value comes from retry.punctuate.interval.ms in " + file + ".");
     }
 
     @Test
@@ -80,23 +79,116 @@ class RetryWorkerMainTest {
         assertThat(exitCode).isEqualTo(2);
         assertThat(message)
                 .contains("The value comes from the environment variable RETRY_WORKER_RETRY_PUNCTUATE_INTERVAL_MS"
-                        + " (retry.punctuate.interval.ms);");
+                        + " (retry.punctuate.interval.ms).");
         assertThat(message).doesNotContain(file.toString());
     }
 
     @Test
-    void clientSettingOriginFindsPrefix(@TempDir Path dir) throws Exception {
+    void originFindsPrefixedSetting(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("worker.properties");
-        Files.writeString(file, "main.consumer.fetch.min.bytes=-5\nproducer.fetch.min.bytes=7\n");
-        ConfigException invalid = new ConfigException("fetch.min.bytes", -5, "Value must be at least 0");
+        Files.writeString(file, "main.consumer.fetch.min.bytes=-5\n");
 
-        String fromFile = RetryWorkerMain.origin(invalid, Map.of(), file, "main.consumer.", "consumer.");
-        String fromNowhere = RetryWorkerMain.origin(invalid, Map.of(), null, "main.consumer.");
-        String unnamed = RetryWorkerMain.origin(new ConfigException("no name here"), Map.of(), file);
+        String fromFile = RetryWorkerMain.origin("fetch.min.bytes", "-5", Map.of(), file);
+        String fromNowhere = RetryWorkerMain.origin("fetch.min.bytes", "-5", Map.of(), null);
 
-        assertThat(fromFile)
-                .isEqualTo(" The value comes from main.consumer.fetch.min.bytes in " + file + "; correct it there.");
+        assertThat(fromFile).isEqualTo(" The value comes from main.consumer.fetch.min.bytes in " + file + ".");
         assertThat(fromNowhere).isEmpty();
-        assertThat(unnamed).isEmpty();
+    }
+
+    @Test
+    void originNamesPlaceHoldingValue(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("worker.properties");
+        Files.writeString(file, "consumer.fetch.min.bytes=-5\n");
+        Map<String, String> environment = Map.of("RETRY_WORKER_FETCH_MIN_BYTES", "100");
+
+        String origin = RetryWorkerMain.origin("fetch.min.bytes", "-5", environment, file);
+
+        assertThat(origin).isEqualTo(" The value comes from consumer.fetch.min.bytes in " + file + ".");
+    }
+
+    @Test
+    void unknownWorkerSettingSuggestsName(@TempDir Path dir) throws Exception {
+        String message = runWithExpectedUsage(dir, "bootstrap.servers=127.0.0.1:9092\nretry.http.prot=9000\n");
+
+        assertThat(message).contains("Unknown setting retry.http.prot", "did you mean retry.http.port?");
+        assertThat(message).contains("The value comes from retry.http.prot in ");
+        assertThat(message).doesNotContain("9000");
+    }
+
+    @Test
+    void kafkaRetrySettingAccepted(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("worker.properties");
+        Files.writeString(file, "bootstrap.servers=127.0.0.1:9092\nretry.backoff.ms=250\n");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        int exitCode = RetryWorkerMain.run(
+                new String[] {"--config", file.toString(), "--print-settings"},
+                Map.of(),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream()));
+
+        assertThat(exitCode).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("retry.backoff.ms=250\n");
+    }
+
+    @Test
+    void stateDirectoryFileRejected(@TempDir Path dir) throws Exception {
+        Path notADirectory = Files.writeString(dir.resolve("state-file"), "");
+
+        String message = runWithExpectedUsage(
+                dir, "bootstrap.servers=127.0.0.1:9092\nstate.dir=" + notADirectory.resolve("store") + "\n");
+
+        assertThat(message).contains("state.dir", notADirectory + " is a file, not a directory");
+    }
+
+    @Test
+    void invalidClientSettingFailsPrintSettings(@TempDir Path dir) throws Exception {
+        String message =
+                runWithExpectedUsage(dir, "bootstrap.servers=127.0.0.1:9092\nmain.consumer.fetch.min.bytes=-5\n");
+
+        assertThat(message).contains("fetch.min.bytes", "The value comes from main.consumer.fetch.min.bytes in ");
+        assertThat(message).doesNotContain("..");
+    }
+
+    @Test
+    void missingBootstrapServersNamesVariable(@TempDir Path dir) throws Exception {
+        String message = runWithExpectedUsage(dir, "application.id=missing\n");
+
+        assertThat(message)
+                .contains("Set bootstrap.servers in the --config file or with the environment variable"
+                        + " RETRY_WORKER_BOOTSTRAP_SERVERS.");
+    }
+
+    @Test
+    void configDirectoryRejected(@TempDir Path dir) throws Exception {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        int exitCode = RetryWorkerMain.run(
+                new String[] {"--config", dir.toString()},
+                Map.of(),
+                new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        String message = err.toString(StandardCharsets.UTF_8);
+        assertThat(exitCode).isEqualTo(2);
+        assertThat(message).contains(dir.toString(), "pass the path of a readable properties file to --config");
+        assertThat(message).doesNotContain("\tat ");
+    }
+
+    /** Runs --print-settings with {@code settings} as the --config file, checks exit code 2 and returns the error text. */
+    private static String runWithExpectedUsage(Path dir, String settings) throws Exception {
+        Path file = dir.resolve("worker.properties");
+        Files.writeString(file, settings);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        int exitCode = RetryWorkerMain.run(
+                new String[] {"--config", file.toString(), "--print-settings"},
+                Map.of(),
+                new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        String message = err.toString(StandardCharsets.UTF_8);
+        assertThat(exitCode).as(message).isEqualTo(2);
+        return message;
     }
 }

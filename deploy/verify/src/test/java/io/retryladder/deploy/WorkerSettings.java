@@ -1,12 +1,12 @@
 package io.retryladder.deploy;
 
 import io.retryladder.envelope.config.SecretMasking;
+import io.retryladder.envelope.config.SettingNames;
 import io.retryladder.envelope.config.SettingsSources;
+import io.retryladder.worker.KafkaSettingNames;
 import io.retryladder.worker.RetryWorkerConfig;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
-import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -37,7 +37,7 @@ final class WorkerSettings {
     /** Prefixes with which Kafka Streams passes a setting to one of its clients or topics. */
     private static final Map<String, Set<String>> CLIENT_PREFIXES = clientPrefixes();
 
-    private static final Set<String> PASS_THROUGH = passThroughNames();
+    private static final Set<String> PASS_THROUGH = KafkaSettingNames.ALL;
 
     /** How ConfigException names the setting: "Invalid value 0 for configuration num.stream.threads: ...". */
     private static final Pattern NAMED_SETTING = Pattern.compile("for configuration ([^\\s:]+)");
@@ -155,14 +155,6 @@ final class WorkerSettings {
         return prefixes;
     }
 
-    private static Set<String> passThroughNames() {
-        Set<String> names = new HashSet<>(StreamsConfig.configDef().names());
-        names.addAll(ProducerConfig.configNames());
-        names.addAll(ConsumerConfig.configNames());
-        names.addAll(AdminClientConfig.configNames());
-        return names;
-    }
-
     /** Returns the topic-level setting names that TopicConfig declares as *_CONFIG constants. */
     private static Set<String> topicConfigNames() {
         Set<String> names = new TreeSet<>();
@@ -184,29 +176,6 @@ final class WorkerSettings {
     static Optional<String> closestName(String name) {
         Set<String> candidates = new TreeSet<>(DECLARED.keySet());
         candidates.addAll(PASS_THROUGH);
-        int limit = Math.max(2, name.length() / 5);
-        return candidates.stream()
-                .filter(candidate -> distance(name, candidate) <= limit)
-                .min(Comparator.comparingInt((String candidate) -> distance(name, candidate))
-                        .thenComparing(Comparator.naturalOrder()));
-    }
-
-    private static int distance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitution, Math.min(previous[j] + 1, current[j - 1] + 1));
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
+        return SettingNames.closest(name, candidates);
     }
 }
