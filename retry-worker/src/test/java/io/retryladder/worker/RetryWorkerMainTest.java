@@ -47,40 +47,24 @@ class RetryWorkerMainTest {
 
     @Test
     void invalidDeclaredSettingExitsWithUsage(@TempDir Path dir) throws Exception {
-        Path file = dir.resolve("worker.properties");
-        Files.writeString(file, "bootstrap.servers=127.0.0.1:9092\nretry.punctuate.interval.ms=5000\n");
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        String message = runWithExpectedUsage(
+                dir, "bootstrap.servers=127.0.0.1:9092\nretry.punctuate.interval.ms=5000\n", Map.of());
 
-        int exitCode = RetryWorkerMain.run(
-                new String[] {"--config", file.toString(), "--print-settings"},
-                Map.of(),
-                new PrintStream(new ByteArrayOutputStream()),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-
-        String message = err.toString(StandardCharsets.UTF_8);
-        assertThat(exitCode).isEqualTo(2);
         assertThat(message).contains("retry.punctuate.interval.ms", "5000");
-        assertThat(message).contains("The value comes from retry.punctuate.interval.ms in " + file + ".");
+        assertThat(message).contains("The value comes from retry.punctuate.interval.ms in " + settingsFile(dir) + ".");
     }
 
     @Test
     void invalidVariableNamedInMessage(@TempDir Path dir) throws Exception {
-        Path file = dir.resolve("worker.properties");
-        Files.writeString(file, "bootstrap.servers=127.0.0.1:9092\nretry.punctuate.interval.ms=10\n");
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        String message = runWithExpectedUsage(
+                dir,
+                "bootstrap.servers=127.0.0.1:9092\nretry.punctuate.interval.ms=10\n",
+                Map.of("RETRY_WORKER_RETRY_PUNCTUATE_INTERVAL_MS", "5000"));
 
-        int exitCode = RetryWorkerMain.run(
-                new String[] {"--config", file.toString(), "--print-settings"},
-                Map.of("RETRY_WORKER_RETRY_PUNCTUATE_INTERVAL_MS", "5000"),
-                new PrintStream(new ByteArrayOutputStream()),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-
-        String message = err.toString(StandardCharsets.UTF_8);
-        assertThat(exitCode).isEqualTo(2);
         assertThat(message)
                 .contains("The value comes from the environment variable RETRY_WORKER_RETRY_PUNCTUATE_INTERVAL_MS"
                         + " (retry.punctuate.interval.ms).");
-        assertThat(message).doesNotContain(file.toString());
+        assertThat(message).doesNotContain(settingsFile(dir).toString());
     }
 
     @Test
@@ -108,7 +92,8 @@ class RetryWorkerMainTest {
 
     @Test
     void unknownWorkerSettingSuggestsName(@TempDir Path dir) throws Exception {
-        String message = runWithExpectedUsage(dir, "bootstrap.servers=127.0.0.1:9092\nretry.http.prot=9000\n");
+        String message =
+                runWithExpectedUsage(dir, "bootstrap.servers=127.0.0.1:9092\nretry.http.prot=9000\n", Map.of());
 
         assertThat(message).contains("Unknown setting retry.http.prot", "did you mean retry.http.port?");
         assertThat(message).contains("The value comes from retry.http.prot in ");
@@ -136,15 +121,15 @@ class RetryWorkerMainTest {
         Path notADirectory = Files.writeString(dir.resolve("state-file"), "");
 
         String message = runWithExpectedUsage(
-                dir, "bootstrap.servers=127.0.0.1:9092\nstate.dir=" + notADirectory.resolve("store") + "\n");
+                dir, "bootstrap.servers=127.0.0.1:9092\nstate.dir=" + notADirectory.resolve("store") + "\n", Map.of());
 
         assertThat(message).contains("state.dir", notADirectory + " is a file, not a directory");
     }
 
     @Test
     void invalidClientSettingFailsPrintSettings(@TempDir Path dir) throws Exception {
-        String message =
-                runWithExpectedUsage(dir, "bootstrap.servers=127.0.0.1:9092\nmain.consumer.fetch.min.bytes=-5\n");
+        String message = runWithExpectedUsage(
+                dir, "bootstrap.servers=127.0.0.1:9092\nmain.consumer.fetch.min.bytes=-5\n", Map.of());
 
         assertThat(message).contains("fetch.min.bytes", "The value comes from main.consumer.fetch.min.bytes in ");
         assertThat(message).doesNotContain("..");
@@ -152,7 +137,7 @@ class RetryWorkerMainTest {
 
     @Test
     void missingBootstrapServersNamesVariable(@TempDir Path dir) throws Exception {
-        String message = runWithExpectedUsage(dir, "application.id=missing\n");
+        String message = runWithExpectedUsage(dir, "application.id=missing\n", Map.of());
 
         assertThat(message)
                 .contains("Set bootstrap.servers in the --config file or with the environment variable"
@@ -175,20 +160,28 @@ class RetryWorkerMainTest {
         assertThat(message).doesNotContain("\tat ");
     }
 
-    /** Runs --print-settings with {@code settings} as the --config file, checks exit code 2 and returns the error text. */
-    private static String runWithExpectedUsage(Path dir, String settings) throws Exception {
-        Path file = dir.resolve("worker.properties");
+    /**
+     * Runs --print-settings with {@code settings} as the --config file and {@code environment},
+     * checks exit code 2 and returns the error text.
+     */
+    private static String runWithExpectedUsage(Path dir, String settings, Map<String, String> environment)
+            throws Exception {
+        Path file = settingsFile(dir);
         Files.writeString(file, settings);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
 
         int exitCode = RetryWorkerMain.run(
                 new String[] {"--config", file.toString(), "--print-settings"},
-                Map.of(),
+                environment,
                 new PrintStream(new ByteArrayOutputStream()),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
 
         String message = err.toString(StandardCharsets.UTF_8);
         assertThat(exitCode).as(message).isEqualTo(2);
         return message;
+    }
+
+    private static Path settingsFile(Path dir) {
+        return dir.resolve("worker.properties");
     }
 }
