@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -148,6 +149,7 @@ public final class RetryWorkerConfig extends AbstractConfig {
                     && !CONFIG.names().contains(name)
                     && !KafkaSettingNames.ALL.contains(name)) {
                 String fix = SettingNames.closest(name, CONFIG.names())
+                        .or(() -> closestSecretName(name))
                         .map(closest -> "did you mean " + closest + "?")
                         .orElse("use a name from the README's worker settings table");
                 throw new ConfigException(
@@ -157,14 +159,41 @@ public final class RetryWorkerConfig extends AbstractConfig {
     }
 
     /**
+     * Returns {@code retry.secret.<reference>} for a name that starts with a misspelling of
+     * {@code retry.secret} followed by a dot or a dash, as in retry.secrt.payments, or empty.
+     */
+    private static Optional<String> closestSecretName(String name) {
+        String family = SECRET_PREFIX.substring(0, SECRET_PREFIX.length() - 1);
+        for (int end = WORKER_PREFIX.length(); end < name.length() - 1; end++) {
+            char separator = name.charAt(end);
+            if ((separator == '.' || separator == '-')
+                    && SettingNames.closest(name.substring(0, end), List.of(family))
+                            .isPresent()) {
+                return Optional.of(SECRET_PREFIX + name.substring(end + 1));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
      * Rejects a state directory that is a file, or that cannot be created because the nearest
      * existing parent is a file or is not writable. Kafka Streams would find out only after the
      * worker had checked and created its topics.
      */
     private static void checkStateDirectory(String value) {
-        Path directory = Path.of(value).toAbsolutePath();
-        Path existing = directory;
+        if (value.isBlank()) {
+            throw new ConfigException(
+                    STATE_DIR, value, "must not be empty; set " + STATE_DIR + " to a directory the worker can write");
+        }
+        Path existing = Path.of(value).toAbsolutePath();
         while (existing != null && !Files.exists(existing)) {
+            if (Files.isSymbolicLink(existing)) {
+                throw new ConfigException(
+                        STATE_DIR,
+                        value,
+                        existing + " is a symbolic link to nothing; set " + STATE_DIR
+                                + " to a directory the worker can write");
+            }
             existing = existing.getParent();
         }
         if (existing == null) {

@@ -4,6 +4,7 @@ import io.retryladder.envelope.config.SecretMasking;
 import io.retryladder.envelope.config.SettingsSources;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,6 +16,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
@@ -107,11 +111,14 @@ public final class RetryWorkerMain {
             err.println(invalidSettingsMessage(e, environment, configFile));
             return 2;
         } catch (IllegalArgumentException e) {
-            err.println("Invalid worker settings: " + e.getMessage());
+            if (configFile != null && !Files.isRegularFile(configFile)) {
+                err.println(e.getMessage() + "; pass the path of a readable properties file to --config");
+            } else {
+                err.println("Invalid worker settings: " + e.getMessage());
+            }
             return 2;
         } catch (UncheckedIOException e) {
-            err.println(e.getMessage() + ": " + e.getCause().getMessage() + "; pass the path of a readable properties"
-                    + " file to --config");
+            err.println(e.getMessage() + "; pass the path of a readable properties file to --config");
             return 2;
         }
         if (printSettings) {
@@ -142,9 +149,8 @@ public final class RetryWorkerMain {
      */
     static String invalidSettingsMessage(ConfigException invalid, Map<String, String> environment, Path configFile) {
         String text = String.valueOf(invalid.getMessage());
-        StringBuilder message = new StringBuilder("Invalid worker settings: ")
-                .append(withoutFinalPeriod(text))
-                .append('.');
+        StringBuilder message = new StringBuilder("Invalid worker settings: ").append(sentence(text));
+
         Matcher missing = MISSING_NAME.matcher(text);
         if (missing.find()) {
             String name = missing.group(1);
@@ -155,31 +161,67 @@ public final class RetryWorkerMain {
                     .append('.')
                     .toString();
         }
+
         Matcher named = SETTING_NAME.matcher(text);
-        String name = named.find() ? named.group(1) : null;
-        boolean passedToKafka = name != null
-                && !text.startsWith("Unknown setting")
-                && !RetryWorkerConfig.configDef().names().contains(name);
-        if (passedToKafka) {
-            String prefixes = String.join(", ", CLIENT_PREFIXES.subList(0, CLIENT_PREFIXES.size() - 1)) + " or "
-                    + CLIENT_PREFIXES.get(CLIENT_PREFIXES.size() - 1);
-            message.append(" Kafka Streams and its clients read this setting also after a prefix (")
-                    .append(prefixes)
-                    .append(").");
-        }
-        String origin = name == null ? "" : origin(name, invalidValue(text), environment, configFile);
-        if (origin.isEmpty()) {
-            return message.append(" Correct the value in the --config file or in its ")
+        if (!named.find()) {
+            return message.append(" Correct it in the --config file or in its ")
                     .append(RetryWorkerConfig.ENVIRONMENT_PREFIX)
                     .append("* environment variable.")
                     .toString();
         }
-        return message.append(origin).toString();
+
+        String name = named.group(1);
+        boolean unknownName = text.startsWith("Unknown setting");
+        String origin = origin(name, unknownName ? null : invalidValue(text), environment, configFile);
+        if (origin.isEmpty()) {
+            message.append(" Correct it in the --config file or in its ")
+                    .append(RetryWorkerConfig.ENVIRONMENT_PREFIX)
+                    .append("* environment variable.");
+        } else {
+            message.append(unknownName ? " The setting comes from " : " The value comes from ")
+                    .append(origin);
+        }
+
+        List<String> prefixes = clientPrefixes(name);
+        if (!unknownName && !prefixes.isEmpty()) {
+            String listed = prefixes.size() == 1
+                    ? prefixes.get(0)
+                    : String.join(", ", prefixes.subList(0, prefixes.size() - 1)) + " or "
+                            + prefixes.get(prefixes.size() - 1);
+            message.append(" Kafka Streams also reads this setting after a client prefix (")
+                    .append(listed)
+                    .append(").");
+        }
+        return message.toString();
+    }
+
+    /** Returns the prefixes with which Kafka Streams passes {@code name} to the clients that declare it. */
+    private static List<String> clientPrefixes(String name) {
+        List<String> prefixes = new ArrayList<>();
+        if (ConsumerConfig.configNames().contains(name)) {
+            prefixes.addAll(List.of("main.consumer.", "restore.consumer.", "global.consumer.", "consumer."));
+        }
+        if (ProducerConfig.configNames().contains(name)) {
+            prefixes.add("producer.");
+        }
+        if (AdminClientConfig.configNames().contains(name)) {
+            prefixes.add("admin.");
+        }
+        return prefixes;
+    }
+
+    /** Returns {@code text} ending in one full stop, question mark or exclamation mark. */
+    private static String sentence(String text) {
+        String trimmed = text.strip();
+        if (trimmed.endsWith(".") || trimmed.endsWith("?") || trimmed.endsWith("!")) {
+            return trimmed;
+        }
+        return trimmed + ".";
     }
 
     /**
-     * Returns a sentence that names where {@code name} was given, with or without a client prefix,
-     * or an empty string when it was not. Where several places give it, those holding
+     * Returns where {@code name} was given, with or without a client prefix, as the end of a
+     * sentence, or an empty string when it was not given. Where several places give it, those holding
      * {@code value} are named, if any.
      */
     static String origin(String name, String value, Map<String, String> environment, Path configFile) {
@@ -216,17 +258,13 @@ public final class RetryWorkerMain {
             }
         }
         List<String> named = placesWithValue.isEmpty() ? places : placesWithValue;
-        return named.isEmpty() ? "" : " The value comes from " + String.join(" and ", named) + ".";
+        return named.isEmpty() ? "" : String.join(" and ", named) + ".";
     }
 
     /** Returns the value in a message of the form "Invalid value V for configuration N", or null. */
     private static String invalidValue(String message) {
         Matcher matcher = INVALID_VALUE.matcher(message);
         return matcher.find() ? matcher.group(1) : null;
-    }
-
-    private static String withoutFinalPeriod(String message) {
-        return message.endsWith(".") ? message.substring(0, message.length() - 1) : message;
     }
 
     private static Object printable(Object value) {

@@ -75,7 +75,7 @@ class RetryWorkerMainTest {
         String fromFile = RetryWorkerMain.origin("fetch.min.bytes", "-5", Map.of(), file);
         String fromNowhere = RetryWorkerMain.origin("fetch.min.bytes", "-5", Map.of(), null);
 
-        assertThat(fromFile).isEqualTo(" The value comes from main.consumer.fetch.min.bytes in " + file + ".");
+        assertThat(fromFile).isEqualTo("main.consumer.fetch.min.bytes in " + file + ".");
         assertThat(fromNowhere).isEmpty();
     }
 
@@ -87,7 +87,7 @@ class RetryWorkerMainTest {
 
         String origin = RetryWorkerMain.origin("fetch.min.bytes", "-5", environment, file);
 
-        assertThat(origin).isEqualTo(" The value comes from consumer.fetch.min.bytes in " + file + ".");
+        assertThat(origin).isEqualTo("consumer.fetch.min.bytes in " + file + ".");
     }
 
     @Test
@@ -95,9 +95,43 @@ class RetryWorkerMainTest {
         String message =
                 runWithExpectedUsage(dir, "bootstrap.servers=127.0.0.1:9092\nretry.http.prot=9000\n", Map.of());
 
-        assertThat(message).contains("Unknown setting retry.http.prot", "did you mean retry.http.port?");
-        assertThat(message).contains("The value comes from retry.http.prot in ");
+        assertThat(message).contains("Unknown setting retry.http.prot", "did you mean retry.http.port? ");
+        assertThat(message).contains("The setting comes from retry.http.prot in ");
+        assertThat(message).doesNotContain("?.");
         assertThat(message).doesNotContain("9000");
+    }
+
+    @Test
+    void misspeltSecretSuggestsFamily(@TempDir Path dir) throws Exception {
+        String message =
+                runWithExpectedUsage(dir, "bootstrap.servers=127.0.0.1:9092\nretry.secrt.payments=hunter2\n", Map.of());
+
+        assertThat(message).contains("did you mean retry.secret.payments?");
+        assertThat(message).doesNotContain("hunter2");
+    }
+
+    @Test
+    void emptyStateDirectoryRejected(@TempDir Path dir) throws Exception {
+        String message = runWithExpectedUsage(dir, "bootstrap.servers=127.0.0.1:9092\nstate.dir=\n", Map.of());
+
+        assertThat(message).contains("state.dir", "must not be empty");
+    }
+
+    @Test
+    void streamsSettingNamesNoPrefixes(@TempDir Path dir) throws Exception {
+        String message = runWithExpectedUsage(
+                dir, "bootstrap.servers=127.0.0.1:9092\nprocessing.guarantee=at_least_once\n", Map.of());
+
+        assertThat(message).contains("remove the setting.", "The value comes from processing.guarantee in ");
+        assertThat(message).doesNotContain("prefix");
+    }
+
+    @Test
+    void producerSettingNamesProducerPrefix(@TempDir Path dir) throws Exception {
+        String message = runWithExpectedUsage(dir, "bootstrap.servers=127.0.0.1:9092\nbatch.size=-1\n", Map.of());
+
+        assertThat(message).contains("after a client prefix (producer.).");
+        assertThat(message).doesNotContain("consumer.");
     }
 
     @Test

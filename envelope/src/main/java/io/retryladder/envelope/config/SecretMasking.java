@@ -12,8 +12,12 @@ public final class SecretMasking {
     /** What a masked value prints as. */
     public static final String MASK = "[hidden]";
 
+    /** Matches secret names, also misspelt ones such as pasword or secrt, since those are printed as given. */
     private static final Pattern SECRET_NAME =
-            Pattern.compile(".*(password|secret|jaas|token|credential|user\\.info|private|apikey|api\\.key).*");
+            Pattern.compile(".*(pass|pasw|pwd|secr|jaas|token|tokn|cred|user\\.info|private|apikey|api\\.key).*");
+
+    /** Matches the user information in a URL, as in https://user:password@host/. */
+    private static final Pattern URL_USER_INFO = Pattern.compile("(?<=://)[^/@\\s]+@");
 
     private SecretMasking() {}
 
@@ -22,7 +26,10 @@ public final class SecretMasking {
         return SECRET_NAME.matcher(name.toLowerCase(Locale.ROOT)).matches();
     }
 
-    /** Returns the value to print for a setting: the mask for secrets, the value otherwise. */
+    /**
+     * Returns the value to print for a setting: the mask for secrets, otherwise the value with the
+     * user information of any URL in it masked.
+     */
     public static String printable(String name, Object value) {
         if (value == null) {
             return "null";
@@ -30,7 +37,7 @@ public final class SecretMasking {
         if (value instanceof Password || isSecret(name)) {
             return MASK;
         }
-        return value.toString();
+        return URL_USER_INFO.matcher(value.toString()).replaceAll(MASK + "@");
     }
 
     /** Returns a sorted copy of {@code settings} with every secret masked. */

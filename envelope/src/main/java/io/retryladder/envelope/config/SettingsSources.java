@@ -3,6 +3,7 @@ package io.retryladder.envelope.config;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -30,8 +31,12 @@ public final class SettingsSources {
             properties.load(in);
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("Settings file not found: " + file.toAbsolutePath(), e);
+        } catch (AccessDeniedException e) {
+            throw new UncheckedIOException(
+                    "Failed to read settings file " + file.toAbsolutePath() + ": permission denied", e);
         } catch (IOException e) {
-            throw new UncheckedIOException("Failed to read settings file " + file.toAbsolutePath(), e);
+            throw new UncheckedIOException(
+                    "Failed to read settings file " + file.toAbsolutePath() + ": " + e.getMessage(), e);
         }
         Map<String, String> settings = new LinkedHashMap<>();
         for (String name : properties.stringPropertyNames()) {
