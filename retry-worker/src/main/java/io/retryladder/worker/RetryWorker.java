@@ -110,6 +110,7 @@ public final class RetryWorker implements AutoCloseable {
         // Kafka Streams would find an invalid client setting only after the topic checks, and its
         // failed constructor leaves clients running.
         checkClientSettings(config);
+        config.checkStateDirectory();
         // Listening before the broker checks makes a port in use fail at once.
         this.health = new HealthServer(
                 config.getString(RetryWorkerConfig.HTTP_HOST),

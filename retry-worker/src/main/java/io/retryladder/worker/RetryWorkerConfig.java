@@ -134,7 +134,6 @@ public final class RetryWorkerConfig extends AbstractConfig {
         PipelineSettings.jitter(this);
         StatusRanges.parse(RETRYABLE_HTTP_STATUSES, getList(RETRYABLE_HTTP_STATUSES));
         StatusRanges.parse(BREAKER_FAILURE_STATUSES, getList(BREAKER_FAILURE_STATUSES));
-        checkStateDirectory(getString(STATE_DIR));
     }
 
     /**
@@ -176,11 +175,14 @@ public final class RetryWorkerConfig extends AbstractConfig {
     }
 
     /**
-     * Rejects a state directory that is a file, or that cannot be created because the nearest
-     * existing parent is a file or is not writable. Kafka Streams would find out only after the
-     * worker had checked and created its topics.
+     * Throws {@link ConfigException} when {@code state.dir} is empty, is a file, is a symbolic link
+     * to nothing, or cannot be created because the nearest existing parent is a file or is not
+     * writable. Kafka Streams would find out only after the worker had checked and created its
+     * topics. The constructor leaves this check out, so that settings can be read on a machine
+     * other than the one that runs the worker.
      */
-    private static void checkStateDirectory(String value) {
+    public void checkStateDirectory() {
+        String value = getString(STATE_DIR);
         if (value.isBlank()) {
             throw new ConfigException(
                     STATE_DIR, value, "must not be empty; set " + STATE_DIR + " to a directory the worker can write");

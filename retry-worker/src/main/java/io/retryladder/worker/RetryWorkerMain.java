@@ -107,6 +107,7 @@ public final class RetryWorkerMain {
             settings = SettingsSources.load(configFile, environment, RetryWorkerConfig.ENVIRONMENT_PREFIX);
             config = new RetryWorkerConfig(settings);
             RetryWorker.checkClientSettings(config);
+            config.checkStateDirectory();
         } catch (ConfigException e) {
             err.println(invalidSettingsMessage(e, environment, configFile));
             return 2;
