@@ -193,6 +193,7 @@ public final class LoopbackDownstream implements AutoCloseable {
     }
 
     private void complete(HttpExchange exchange, Call call, Response response) {
+        boolean counted = true;
         try {
             if (response.closeWithoutAnswer()) {
                 return;
@@ -205,6 +206,10 @@ public final class LoopbackDownstream implements AutoCloseable {
                         .computeIfAbsent(call.idempotencyKey(), key -> new AtomicInteger())
                         .incrementAndGet();
             }
+            // The client may start its next call as soon as it reads this answer, so this call stops
+            // counting as in flight before the answer leaves.
+            inFlight.decrementAndGet();
+            counted = false;
             exchange.sendResponseHeaders(response.status(), body.length == 0 ? -1 : body.length);
             if (body.length > 0) {
                 try (OutputStream out = exchange.getResponseBody()) {
@@ -214,7 +219,9 @@ public final class LoopbackDownstream implements AutoCloseable {
         } catch (IOException e) {
             log.debug("The client of {} {} went away before the answer: {}", call.method(), call.path(), e.toString());
         } finally {
-            inFlight.decrementAndGet();
+            if (counted) {
+                inFlight.decrementAndGet();
+            }
             exchange.close();
         }
     }
