@@ -206,8 +206,8 @@ public final class LoopbackDownstream implements AutoCloseable {
                         .computeIfAbsent(call.idempotencyKey(), key -> new AtomicInteger())
                         .incrementAndGet();
             }
-            // The client may start its next call as soon as it reads this answer, so this call stops
-            // counting as in flight before the answer leaves.
+            // The client may start its next call as soon as it reads this response, so this call stops
+            // counting as in flight before the response is sent.
             inFlight.decrementAndGet();
             counted = false;
             exchange.sendResponseHeaders(response.status(), body.length == 0 ? -1 : body.length);
