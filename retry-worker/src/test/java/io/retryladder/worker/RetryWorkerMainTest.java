@@ -136,18 +136,13 @@ class RetryWorkerMainTest {
 
     @Test
     void kafkaRetrySettingAccepted(@TempDir Path dir) throws Exception {
-        Path file = dir.resolve("worker.properties");
+        Path file = settingsFile(dir);
         Files.writeString(file, "bootstrap.servers=127.0.0.1:9092\nretry.backoff.ms=250\n");
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-        int exitCode = RetryWorkerMain.run(
-                new String[] {"--config", file.toString(), "--print-settings"},
-                Map.of(),
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(new ByteArrayOutputStream()));
+        Outcome outcome = runMain(Map.of(), "--config", file.toString(), "--print-settings");
 
-        assertThat(exitCode).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("retry.backoff.ms=250\n");
+        assertThat(outcome.exitCode()).isZero();
+        assertThat(outcome.out()).contains("retry.backoff.ms=250\n");
     }
 
     @Test
@@ -180,16 +175,10 @@ class RetryWorkerMainTest {
 
     @Test
     void configDirectoryRejected(@TempDir Path dir) throws Exception {
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Outcome outcome = runMain(Map.of(), "--config", dir.toString());
 
-        int exitCode = RetryWorkerMain.run(
-                new String[] {"--config", dir.toString()},
-                Map.of(),
-                new PrintStream(new ByteArrayOutputStream()),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-
-        String message = err.toString(StandardCharsets.UTF_8);
-        assertThat(exitCode).isEqualTo(2);
+        String message = outcome.err();
+        assertThat(outcome.exitCode()).isEqualTo(2);
         assertThat(message).contains(dir.toString(), "pass the path of a readable properties file to --config");
         assertThat(message).doesNotContain("\tat ");
     }
@@ -202,17 +191,25 @@ class RetryWorkerMainTest {
             throws Exception {
         Path file = settingsFile(dir);
         Files.writeString(file, settings);
+
+        Outcome outcome = runMain(environment, "--config", file.toString(), "--print-settings");
+
+        assertThat(outcome.exitCode()).as(outcome.err()).isEqualTo(2);
+        return outcome.err();
+    }
+
+    /** The exit code and the standard output and error text of one run of the main method. */
+    private record Outcome(int exitCode, String out, String err) {}
+
+    private static Outcome runMain(Map<String, String> environment, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-
         int exitCode = RetryWorkerMain.run(
-                new String[] {"--config", file.toString(), "--print-settings"},
+                args,
                 environment,
-                new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
-
-        String message = err.toString(StandardCharsets.UTF_8);
-        assertThat(exitCode).as(message).isEqualTo(2);
-        return message;
+        return new Outcome(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     private static Path settingsFile(Path dir) {
