@@ -20,6 +20,7 @@ import io.retryladder.worker.internal.ArrivalTimestampExtractor;
 import io.retryladder.worker.internal.BoundedRocksDbConfig;
 import io.retryladder.worker.internal.CallDispatcher;
 import io.retryladder.worker.internal.ClientSettings;
+import io.retryladder.worker.internal.CommittedTransactions;
 import io.retryladder.worker.internal.DeadLetterGate;
 import io.retryladder.worker.internal.EnvelopeTransitions;
 import io.retryladder.worker.internal.HandlerRegistry;
@@ -43,6 +44,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -79,6 +81,8 @@ public final class RetryWorker implements AutoCloseable {
 
     /** How long {@link #close()} waits for Kafka Streams to commit and leave the group, after draining calls. */
     public static final Duration STREAMS_CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    /** How much longer than the main consumer's session timeout the default transaction timeout is. */
+    static final long TRANSACTION_TIMEOUT_MARGIN_MS = 10_000;
 
     private static final Logger log = LoggerFactory.getLogger(RetryWorker.class);
 
@@ -154,6 +158,7 @@ public final class RetryWorker implements AutoCloseable {
             opened.push(pauseController);
 
             EnvelopeCodec codec = PipelineSettings.codec(config);
+            CommittedTransactions transactions = new CommittedTransactions();
             WorkerRuntime runtime = new WorkerRuntime(
                     workerId,
                     ladder,
@@ -177,12 +182,14 @@ public final class RetryWorker implements AutoCloseable {
                     config.getLong(RetryWorkerConfig.RELEASE_SPREAD_MS),
                     config.getLong(RetryWorkerConfig.DEAD_LETTER_BACKOFF_MAX_MS),
                     1_048_576,
-                    config.getInt(RetryWorkerConfig.CALL_TIMEOUT_MS));
+                    config.getInt(RetryWorkerConfig.CALL_TIMEOUT_MS),
+                    transactions);
 
             PausingClientSupplier clients = new PausingClientSupplier(
                     new HashSet<>(ladder.tierTopics()),
                     pauseController::isPaused,
-                    Duration.ofMillis(config.getInt(RetryWorkerConfig.PUNCTUATE_INTERVAL_MS)));
+                    Duration.ofMillis(config.getInt(RetryWorkerConfig.PUNCTUATE_INTERVAL_MS)),
+                    transactions);
             metrics.registerPausedPartitions(clients::heldPartitions);
             metrics.registerCallsInFlight(dispatcher::callsInFlight);
             KafkaStreams streams =
@@ -514,6 +521,10 @@ public final class RetryWorker implements AutoCloseable {
         settings.put(BoundedRocksDbConfig.MEMORY_SETTING, config.getLong(RetryWorkerConfig.ROCKSDB_MEMORY_MB));
         settings.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         applyClientDefaults(settings);
+        String transactionWarning = transactionTimeoutWarning(settings);
+        if (gate != null && transactionWarning != null) {
+            log.warn(transactionWarning);
+        }
         return settings;
     }
 
@@ -536,9 +547,67 @@ public final class RetryWorker implements AutoCloseable {
         }
         // A crashed worker's tasks wait for the session timeout before others take them over.
         consumerDefault(settings, StreamsConfig.MAIN_CONSUMER_PREFIX, ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+        // A rebalance that waits for a crashed worker lasts up to the session timeout, and Kafka
+        // Streams commits nothing until it ends. A transaction open longer than transaction.timeout.ms
+        // aborts and takes back the results of the calls it applied, so the default outlasts the
+        // session timeout by TRANSACTION_TIMEOUT_MARGIN_MS.
+        String transactionTimeout = ProducerConfig.TRANSACTION_TIMEOUT_CONFIG;
+        Long sessionTimeoutMs = mainConsumerMillis(settings, ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG);
+        if (!settings.containsKey(transactionTimeout)
+                && !settings.containsKey(StreamsConfig.producerPrefix(transactionTimeout))
+                && sessionTimeoutMs != null) {
+            settings.put(StreamsConfig.producerPrefix(transactionTimeout), (int)
+                    Math.min(Integer.MAX_VALUE, sessionTimeoutMs + TRANSACTION_TIMEOUT_MARGIN_MS));
+        }
     }
 
-    /** Sets a main consumer setting unless the settings give it for the main consumer or for every consumer. */
+    /**
+     * Returns a warning when the producer's transaction timeout leaves less than half of {@link
+     * #TRANSACTION_TIMEOUT_MARGIN_MS} beyond the main consumer's session timeout, or null.
+     */
+    static String transactionTimeoutWarning(Properties settings) {
+        Long sessionTimeoutMs = mainConsumerMillis(settings, ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG);
+        Long transactionTimeoutMs =
+                millis(settings, StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG));
+        if (transactionTimeoutMs == null) {
+            transactionTimeoutMs = millis(settings, ProducerConfig.TRANSACTION_TIMEOUT_CONFIG);
+        }
+        if (sessionTimeoutMs == null || transactionTimeoutMs == null) {
+            return null;
+        }
+        if (transactionTimeoutMs >= sessionTimeoutMs + TRANSACTION_TIMEOUT_MARGIN_MS / 2) {
+            return null;
+        }
+        return "transaction.timeout.ms=" + transactionTimeoutMs + " leaves less than "
+                + TRANSACTION_TIMEOUT_MARGIN_MS / 2 / 1000 + " s beyond the session timeout of " + sessionTimeoutMs
+                + " ms. A rebalance that waits for a crashed worker can then abort another worker's transaction,"
+                + " and the results it applied come back only through handover reports. Set transaction.timeout.ms"
+                + " to " + (sessionTimeoutMs + TRANSACTION_TIMEOUT_MARGIN_MS) + " or more, or leave it unset";
+    }
+
+    /** Returns a main consumer setting in milliseconds as Kafka Streams resolves its prefixes, or null. */
+    private static Long mainConsumerMillis(Properties settings, String name) {
+        for (String key : List.of(StreamsConfig.mainConsumerPrefix(name), StreamsConfig.consumerPrefix(name), name)) {
+            if (settings.containsKey(key)) {
+                return millis(settings, key);
+            }
+        }
+        return ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG.equals(name) ? 45_000L : null;
+    }
+
+    /** Returns a setting as a number, or null when it is absent or not a number; the settings check reports that. */
+    private static Long millis(Properties settings, String key) {
+        Object value = settings.get(key);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Long.parseLong(value.toString().trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
     /**
      * Sets {@code prefix + name} to {@code value} unless the settings give {@code name} without a
      * prefix or with a consumer prefix. A prefixed default would otherwise win over the user's

@@ -19,6 +19,41 @@ class ClientDefaultsTest {
         assertThat(settings).containsEntry("producer.batch.size", 131_072);
         assertThat(settings).containsEntry("consumer.max.poll.records", 1000);
         assertThat(settings).containsEntry("main.consumer.session.timeout.ms", 10_000);
+        assertThat(settings).containsEntry("producer.transaction.timeout.ms", 20_000);
+        assertThat(RetryWorker.transactionTimeoutWarning(settings)).isNull();
+    }
+
+    @Test
+    void transactionTimeoutOutlastsSessionTimeout() {
+        Properties settings = new Properties();
+        settings.put("consumer.session.timeout.ms", "30000");
+
+        RetryWorker.applyClientDefaults(settings);
+
+        assertThat(settings).containsEntry("producer.transaction.timeout.ms", 40_000);
+    }
+
+    @Test
+    void givenTransactionTimeoutWins() {
+        Properties settings = new Properties();
+        settings.put("transaction.timeout.ms", "60000");
+
+        RetryWorker.applyClientDefaults(settings);
+
+        assertThat(settings).doesNotContainKey("producer.transaction.timeout.ms");
+        assertThat(RetryWorker.transactionTimeoutWarning(settings)).isNull();
+    }
+
+    @Test
+    void shortTransactionTimeoutWarns() {
+        Properties settings = new Properties();
+        settings.put("producer.transaction.timeout.ms", "10000");
+
+        RetryWorker.applyClientDefaults(settings);
+
+        assertThat(RetryWorker.transactionTimeoutWarning(settings))
+                .startsWith("transaction.timeout.ms=10000 leaves less than 5 s beyond the session timeout of 10000 ms")
+                .contains("Set transaction.timeout.ms to 20000 or more");
     }
 
     @Test

@@ -47,50 +47,67 @@ public final class OutcomeReporter implements AutoCloseable {
             TimerEntry entry, FailedOperation operation, int attempt, long startedAtMs, AttemptResult result) {
         OutcomeReport report =
                 new OutcomeReport(operation.getOperationId(), operation.getReplayCount(), attempt, startedAtMs, result);
+        send(entry.sourceTopic(), entry.sourcePartition(), operation.getIdempotencyKey(), report, true);
+    }
+
+    /**
+     * Reports that the call of an attempt was in flight when its task moved away. The task's next
+     * owner then waits for the result, also when the start mark of the call was in a transaction that
+     * aborted.
+     */
+    public void reportStart(TimerEntry entry, FailedOperation operation, int attempt, long startedAtMs) {
+        OutcomeReport report =
+                OutcomeReport.started(operation.getOperationId(), operation.getReplayCount(), attempt, startedAtMs);
+        send(entry.sourceTopic(), entry.sourcePartition(), operation.getIdempotencyKey(), report, false);
+    }
+
+    /**
+     * Reports the result of an attempt that a task applied in a transaction whose commit it did not
+     * see before it closed. When that commit happened, the task's next owner finds the attempt
+     * finished and ignores the report. When the transaction aborted, the report saves a second call.
+     */
+    public void reportUncommitted(String topic, int partition, String idempotencyKey, OutcomeReport report) {
+        send(topic, partition, idempotencyKey, report, false);
+    }
+
+    private void send(String topic, int partition, String idempotencyKey, OutcomeReport report, boolean logSent) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(PipelineHeaders.OUTCOME_REPORT, new byte[] {1});
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(
-                entry.sourceTopic(),
-                entry.sourcePartition(),
-                operation.getIdempotencyKey().getBytes(StandardCharsets.UTF_8),
-                report.serialize(),
-                headers);
+                topic, partition, idempotencyKey.getBytes(StandardCharsets.UTF_8), report.serialize(), headers);
+        String subject = (report.inFlight() ? "the start of attempt " : "the result of attempt ") + report.attempt()
+                + " of key " + idempotencyKey;
         try {
-            sender.execute(() -> send(record, operation, attempt, entry));
+            sender.execute(() -> {
+                try {
+                    producer.send(record, (metadata, error) -> onSent(error, subject, topic, partition, logSent));
+                } catch (RuntimeException e) {
+                    onSent(e, subject, topic, partition, logSent);
+                }
+            });
         } catch (RejectedExecutionException e) {
             log.warn(
-                    "Dropped the result of attempt {} of key {} from {} because the worker is closing; its next"
-                            + " owner calls again with the same idempotency key",
-                    attempt,
-                    operation.getIdempotencyKey(),
-                    entry.position());
+                    "Dropped {} from {}-{} because the worker is closing; its next owner calls again"
+                            + " with the same idempotency key",
+                    subject,
+                    topic,
+                    partition);
         }
     }
 
-    private void send(ProducerRecord<byte[], byte[]> record, FailedOperation operation, int attempt, TimerEntry entry) {
-        try {
-            producer.send(record, (metadata, error) -> onSent(error, operation, attempt, entry));
-        } catch (RuntimeException e) {
-            onSent(e, operation, attempt, entry);
-        }
-    }
-
-    private static void onSent(Exception error, FailedOperation operation, int attempt, TimerEntry entry) {
+    private static void onSent(Exception error, String subject, String topic, int partition, boolean logSent) {
         if (error != null) {
             log.warn(
-                    "Failed to hand over the result of attempt {} of key {} from {}; its next owner calls again"
-                            + " with the same idempotency key: {}",
-                    attempt,
-                    operation.getIdempotencyKey(),
-                    entry.position(),
+                    "Failed to hand over {} to the owner of {}-{}; it calls again with the same"
+                            + " idempotency key: {}",
+                    subject,
+                    topic,
+                    partition,
                     error.toString());
+        } else if (logSent) {
+            log.info("Handed over {} to the owner of {}-{}", subject, topic, partition);
         } else {
-            log.info(
-                    "Handed over the result of attempt {} of key {} to the owner of {}-{}",
-                    attempt,
-                    operation.getIdempotencyKey(),
-                    entry.sourceTopic(),
-                    entry.sourcePartition());
+            log.debug("Sent {} to the owner of {}-{}", subject, topic, partition);
         }
     }
 

@@ -14,18 +14,27 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaClientSupplier;
 
-/** Supplies Kafka Streams with its usual clients, the main consumers wrapped in {@link PausableConsumer}. */
+/**
+ * Supplies Kafka Streams with its usual clients, with two additions: the main consumers are wrapped in
+ * {@link PausableConsumer}, and the producers count their commits in {@link CommittedTransactions}.
+ */
 public final class PausingClientSupplier implements KafkaClientSupplier {
 
     private final Set<String> tierTopics;
     private final BooleanSupplier pauseRequested;
     private final Duration maxPollBlock;
+    private final CommittedTransactions transactions;
     private final CopyOnWriteArrayList<PausableConsumer> consumers = new CopyOnWriteArrayList<>();
 
-    public PausingClientSupplier(Set<String> tierTopics, BooleanSupplier pauseRequested, Duration maxPollBlock) {
+    public PausingClientSupplier(
+            Set<String> tierTopics,
+            BooleanSupplier pauseRequested,
+            Duration maxPollBlock,
+            CommittedTransactions transactions) {
         this.tierTopics = tierTopics;
         this.pauseRequested = pauseRequested;
         this.maxPollBlock = maxPollBlock;
+        this.transactions = transactions;
     }
 
     /** Returns the tier partitions held paused over all main consumers. */
@@ -44,7 +53,7 @@ public final class PausingClientSupplier implements KafkaClientSupplier {
 
     @Override
     public Producer<byte[], byte[]> getProducer(Map<String, Object> config) {
-        return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+        return new CommitCountingProducer(config, transactions);
     }
 
     @Override
@@ -64,5 +73,22 @@ public final class PausingClientSupplier implements KafkaClientSupplier {
     @Override
     public Consumer<byte[], byte[]> getGlobalConsumer(Map<String, Object> config) {
         return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** A producer that counts its committed transactions; Kafka Streams commits on the stream thread. */
+    private static final class CommitCountingProducer extends KafkaProducer<byte[], byte[]> {
+
+        private final CommittedTransactions transactions;
+
+        CommitCountingProducer(Map<String, Object> config, CommittedTransactions transactions) {
+            super(config, new ByteArraySerializer(), new ByteArraySerializer());
+            this.transactions = transactions;
+        }
+
+        @Override
+        public void commitTransaction() {
+            super.commitTransaction();
+            transactions.committed();
+        }
     }
 }

@@ -50,7 +50,9 @@ import org.slf4j.LoggerFactory;
  * (exactly_once_v2).
  *
  * <p>A crash loses nothing: an attempt whose outcome was not committed is still in the timer store
- * and starts again, with the same idempotency key.
+ * and starts again, with the same idempotency key. A task that closes while its worker runs, also
+ * after its transaction aborted, reports to the task's next owner the calls it has in flight and the
+ * results it applied since the last commit. The next owner then makes none of those calls again.
  */
 public final class RetryProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
@@ -72,6 +74,18 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
     private static final long INITIAL_DEAD_LETTER_BACKOFF_MS = 500;
     /** How long past an attempt's timeout a new owner waits for the previous owner's outcome report. */
     private static final long HANDOVER_GRACE_MS = 3_000;
+    /**
+     * How long a task that has just started here leaves the entries that were already due, so that
+     * the outcome reports its previous owner wrote on closing are read first. A call started in a
+     * transaction that aborted left no start mark, and only its report shows that it was made.
+     */
+    private static final long REPORT_SETTLE_MS = 1_000;
+    /**
+     * How many results a task applies in one transaction before it starts no further calls until a
+     * commit. It bounds the results that an aborted transaction takes back, which happens when a
+     * rebalance outlasts transaction.timeout.ms, and the memory that keeps them for a report.
+     */
+    private static final int UNCOMMITTED_RESULTS_MAX = 10_000;
 
     private static final RateLimitedLog cappedDueLog = new RateLimitedLog(log, Duration.ofSeconds(10));
     private static final RateLimitedLog heldDeadLetterLog = new RateLimitedLog(log, Duration.ofSeconds(10));
@@ -88,6 +102,13 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
      * the timer store, which costs three store writes per entry each time.
      */
     private final Map<Bytes, Long> heldForTarget = new HashMap<>();
+    /**
+     * The results applied since the stream thread's last commit. A task that closes before the next
+     * commit reports them to its next owner, because the transaction that contains them may abort.
+     */
+    private final List<UncommittedResult> uncommitted = new ArrayList<>();
+    /** The commit count of the stream thread when the results in {@link #uncommitted} were applied. */
+    private long uncommittedAfterCommit = -1;
 
     private ProcessorContext<byte[], byte[]> context;
     private KeyValueStore<Bytes, byte[]> timers;
@@ -95,6 +116,11 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
     private KeyValueStore<Bytes, byte[]> expiry;
     private KeyValueStore<Bytes, byte[]> starts;
     private Bytes cursor = TimerKeys.lowest();
+    /** The smallest timer key due after this task started here. */
+    private Bytes settleFloor = TimerKeys.lowest();
+    /** When the entries below {@link #settleFloor} may start. */
+    private long settledAtMs;
+
     private String taskId;
     private AtomicLongArray waiting;
     private AtomicLongArray pendingDeadLetters;
@@ -119,7 +145,12 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
             inFlight.clear();
         }
         heldForTarget.clear();
+        uncommitted.clear();
+        uncommittedAfterCommit = -1;
         this.cursor = TimerKeys.lowest();
+        long now = now();
+        this.settleFloor = TimerKeys.upperBoundFor(now - 1);
+        this.settledAtMs = now + REPORT_SETTLE_MS;
         this.context = context;
         this.taskId = context.taskId().toString();
         this.timers = context.getStateStore(TIMERS);
@@ -186,11 +217,16 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
             closed = true;
             orphans.putAll(inFlight);
         }
+        // The start mark of a call may sit in a transaction that aborts, so tell the next owner directly.
+        inFlight.values()
+                .forEach(call -> runtime.reporter()
+                        .reportStart(call.entry(), call.operation(), call.attempt(), call.startedAtMs()));
         heldForTarget.clear();
         Completion finished;
         while ((finished = completions.poll()) != null) {
             handOver(finished.timerKey(), finished.result());
         }
+        reportUncommitted();
         if (tick != null) {
             tick.cancel();
         }
@@ -338,13 +374,16 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
 
     private void fireDue(long now) {
         Bytes upper = TimerKeys.upperBoundFor(now);
-        if (cursor.compareTo(upper) > 0) {
+        // Entries due before the task started here wait for the reports of its previous owner.
+        boolean settling = now < settledAtMs && cursor.compareTo(settleFloor) < 0;
+        Bytes from = settling ? settleFloor : cursor;
+        if (from.compareTo(upper) > 0 || uncommittedResults() >= UNCOMMITTED_RESULTS_MAX) {
             return;
         }
         Bytes firstLeft = null;
         int examined = 0;
         List<KeyValue<Bytes, TimerEntry>> due = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> iterator = timers.range(cursor, upper)) {
+        try (KeyValueIterator<Bytes, byte[]> iterator = timers.range(from, upper)) {
             while (iterator.hasNext()) {
                 if (examined++ >= FIRE_BUDGET_PER_TICK) {
                     if (firstLeft == null) {
@@ -374,7 +413,9 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
                 }
             }
         }
-        cursor = firstLeft != null ? firstLeft : upper;
+        if (!settling) {
+            cursor = firstLeft != null ? firstLeft : upper;
+        }
     }
 
     /** Starts, defers or writes out one due entry; returns false when this worker can start no more now. */
@@ -418,9 +459,11 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
                         result -> complete(key, result));
         switch (start.status()) {
             case STARTED:
+                // Recorded before any store write, which throws when the producer is fenced, because a
+                // closing task hands over only the calls recorded here.
+                inFlight.put(key, new InFlight(entry, operation, attempt, now));
                 // The start mark lets a later owner of this task know that the call may be in flight.
                 markStarted(key, now);
-                inFlight.put(key, new InFlight(entry, operation, attempt, now));
                 runtime.metrics().lateness(tierTopic(entry), now - entry.dueAtMs());
                 return true;
             case BREAKER_OPEN:
@@ -528,16 +571,30 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
         TimerEntry entry = TimerEntry.deserialize(stored);
         FailedOperation operation = decodeLocal(entry);
         Long startedAtMs = startMark(timerKey);
-        boolean sameAttempt = startedAtMs != null
-                && startedAtMs == report.startedAtMs()
-                && operation.getReplayCount() == report.replayCount()
-                && operation.getAttempt() + 1 == report.attempt();
-        if (!sameAttempt) {
+        boolean sameAttempt =
+                operation.getReplayCount() == report.replayCount() && operation.getAttempt() + 1 == report.attempt();
+        if (report.inFlight()) {
+            if (sameAttempt && startedAtMs == null) {
+                // The start mark was lost with an aborted transaction; wait for the call's result as if it were here.
+                heldForTarget.remove(timerKey);
+                markStarted(timerKey, report.startedAtMs());
+                log.debug(
+                        "Marked attempt {} of key {} as started, as the report at {} shows",
+                        report.attempt(),
+                        operation.getIdempotencyKey(),
+                        where);
+            }
+            return;
+        }
+        // No start mark is left when the transaction that wrote it aborted; the report shows the call was made.
+        if (!sameAttempt || (startedAtMs != null && startedAtMs != report.startedAtMs())) {
             log.debug("Ignored the outcome report at {}: it is for another attempt", where);
             return;
         }
         runtime.metrics().handedOver();
-        applyOutcome(timerKey, new InFlight(entry, operation, report.attempt(), startedAtMs), report.result(), now);
+        heldForTarget.remove(timerKey);
+        applyOutcome(
+                timerKey, new InFlight(entry, operation, report.attempt(), report.startedAtMs()), report.result(), now);
     }
 
     private long callTimeoutMs(FailedOperation operation) {
@@ -554,8 +611,56 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
         while ((completion = completions.poll()) != null) {
             InFlight attempt = inFlight.remove(completion.timerKey());
             if (attempt != null) {
+                keepUntilCommitted(attempt, completion.result());
                 applyOutcome(completion.timerKey(), attempt, completion.result(), now);
             }
+        }
+    }
+
+    /** Keeps a result that this task applies now until the stream thread commits its transaction. */
+    private void keepUntilCommitted(InFlight attempt, AttemptResult result) {
+        uncommittedResults();
+        FailedOperation operation = attempt.operation();
+        uncommitted.add(new UncommittedResult(
+                attempt.entry().sourceTopic(),
+                attempt.entry().sourcePartition(),
+                operation.getIdempotencyKey(),
+                new OutcomeReport(
+                        operation.getOperationId(),
+                        operation.getReplayCount(),
+                        attempt.attempt(),
+                        attempt.startedAtMs(),
+                        result)));
+    }
+
+    /** Returns how many results wait for a commit, after forgetting those that a commit made durable. */
+    private int uncommittedResults() {
+        long commits = runtime.transactions().onThisThread();
+        if (commits != uncommittedAfterCommit) {
+            uncommitted.clear();
+            uncommittedAfterCommit = commits;
+        }
+        return uncommitted.size();
+    }
+
+    /**
+     * Sends the results applied since the last commit to the task's next owner. Kafka Streams commits
+     * a task before it closes it cleanly, so these results are in a transaction that aborted or whose
+     * commit is still to come. The next owner ignores a report of a result that was committed.
+     */
+    private void reportUncommitted() {
+        int count = uncommittedResults();
+        for (UncommittedResult result : uncommitted) {
+            runtime.reporter()
+                    .reportUncommitted(result.topic(), result.partition(), result.idempotencyKey(), result.report());
+        }
+        uncommitted.clear();
+        if (count > 0) {
+            log.info(
+                    "Task {} closed with {} results not yet committed; sent them to the task's next owner in case"
+                            + " the transaction aborts",
+                    taskId,
+                    count);
         }
     }
 
@@ -1020,6 +1125,8 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
     private record InFlight(TimerEntry entry, FailedOperation operation, int attempt, long startedAtMs) {}
 
     private record Completion(Bytes timerKey, AttemptResult result) {}
+
+    private record UncommittedResult(String topic, int partition, String idempotencyKey, OutcomeReport report) {}
 
     /** Keys of the expiry index: expiry time (8 bytes) then the idempotency key. */
     static final class ExpiryKeys {

@@ -13,6 +13,7 @@ import java.time.Clock;
  * @param localCodec writes envelopes into the timer store; single-object encoding needs no registry
  * @param attemptLimit the most attempts in one budget, whatever a record asks for
  * @param maxRecordBytes the largest record the worker's producer may send
+ * @param transactions the commits of each stream thread's producer
  */
 public record WorkerRuntime(
         String workerId,
@@ -33,4 +34,5 @@ public record WorkerRuntime(
         long releaseSpreadMs,
         long deadLetterBackoffMaxMs,
         int maxRecordBytes,
-        long callTimeoutMs) {}
+        long callTimeoutMs,
+        CommittedTransactions transactions) {}

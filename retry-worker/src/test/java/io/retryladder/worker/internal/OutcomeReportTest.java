@@ -29,6 +29,17 @@ class OutcomeReportTest {
     }
 
     @Test
+    void startRoundTrip() {
+        OutcomeReport report = OutcomeReport.started("op-3", 1, 4, 5678L);
+
+        OutcomeReport read = OutcomeReport.deserialize(report.serialize());
+
+        assertThat(read).isEqualTo(report);
+        assertThat(read.inFlight()).isTrue();
+        assertThat(read.result()).isNull();
+    }
+
+    @Test
     void foreignBytesRejected() {
         assertThatThrownBy(() -> OutcomeReport.deserialize(new byte[] {1, 2, 3, 4, 5}))
                 .isInstanceOf(IllegalArgumentException.class)
