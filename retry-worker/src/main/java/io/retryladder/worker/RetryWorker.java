@@ -159,6 +159,7 @@ public final class RetryWorker implements AutoCloseable {
 
             EnvelopeCodec codec = PipelineSettings.codec(config);
             CommittedTransactions transactions = new CommittedTransactions();
+            Properties streamsSettings = streamsSettings(config, deadLetterGate);
             WorkerRuntime runtime = new WorkerRuntime(
                     workerId,
                     ladder,
@@ -183,7 +184,8 @@ public final class RetryWorker implements AutoCloseable {
                     config.getLong(RetryWorkerConfig.DEAD_LETTER_BACKOFF_MAX_MS),
                     1_048_576,
                     config.getInt(RetryWorkerConfig.CALL_TIMEOUT_MS),
-                    transactions);
+                    transactions,
+                    mainConsumerMillis(streamsSettings, ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG) / 2);
 
             PausingClientSupplier clients = new PausingClientSupplier(
                     new HashSet<>(ladder.tierTopics()),
@@ -192,8 +194,7 @@ public final class RetryWorker implements AutoCloseable {
                     transactions);
             metrics.registerPausedPartitions(clients::heldPartitions);
             metrics.registerCallsInFlight(dispatcher::callsInFlight);
-            KafkaStreams streams =
-                    new KafkaStreams(topology(runtime), streamsSettings(config, deadLetterGate), clients);
+            KafkaStreams streams = new KafkaStreams(topology(runtime), streamsSettings, clients);
             opened.push(() -> streams.close(Duration.ZERO));
             streams.setUncaughtExceptionHandler(error -> {
                 AuthorizationException denied = authorizationFailure(error);

@@ -86,6 +86,12 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
      * rebalance outlasts transaction.timeout.ms, and the memory that keeps them for a report.
      */
     private static final int UNCOMMITTED_RESULTS_MAX = 10_000;
+    /**
+     * How long a task that ran no punctuation for {@code stallMs} starts no calls, at least. A stopped
+     * process resumes with its old heartbeat, and the consumer needs a heartbeat round trip to learn
+     * that the group has moved its partitions away.
+     */
+    private static final long STALL_CONFIRM_MS = 1_000;
 
     private static final RateLimitedLog cappedDueLog = new RateLimitedLog(log, Duration.ofSeconds(10));
     private static final RateLimitedLog heldDeadLetterLog = new RateLimitedLog(log, Duration.ofSeconds(10));
@@ -121,6 +127,12 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
     /** When the entries below {@link #settleFloor} may start. */
     private long settledAtMs;
 
+    private long lastTickMs;
+    /** After a stall, the commit count that a commit must pass before calls start again; -1 without a stall. */
+    private long confirmAfterCommit = -1;
+    /** After a stall, the time before which no call starts. */
+    private long confirmNotBeforeMs;
+
     private String taskId;
     private AtomicLongArray waiting;
     private AtomicLongArray pendingDeadLetters;
@@ -151,6 +163,8 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
         long now = now();
         this.settleFloor = TimerKeys.upperBoundFor(now - 1);
         this.settledAtMs = now + REPORT_SETTLE_MS;
+        this.lastTickMs = now;
+        this.confirmAfterCommit = -1;
         this.context = context;
         this.taskId = context.taskId().toString();
         this.timers = context.getStateStore(TIMERS);
@@ -368,7 +382,27 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
             return;
         }
         long now = now();
+        if (now - lastTickMs > runtime.stallMs()) {
+            // The process or the stream thread stopped for so long that the group may have moved this
+            // task to another worker, which then calls the same due entries.
+            confirmAfterCommit = runtime.transactions().onThisThread();
+            confirmNotBeforeMs = now + STALL_CONFIRM_MS;
+            log.warn(
+                    "Task {} ran no punctuation for {} ms, more than half the session timeout; it starts no calls"
+                            + " until a commit shows that it still owns its partitions",
+                    taskId,
+                    now - lastTickMs);
+        }
+        lastTickMs = now;
         applyCompletions(now);
+        if (confirmAfterCommit >= 0) {
+            // A commit that carries consumed offsets also carries the group generation, which the broker checks.
+            if (now < confirmNotBeforeMs || runtime.transactions().onThisThread() <= confirmAfterCommit) {
+                return;
+            }
+            confirmAfterCommit = -1;
+            log.info("Task {} committed after the stall and starts calls again", taskId);
+        }
         fireDue(now);
     }
 

@@ -14,6 +14,8 @@ import java.time.Clock;
  * @param attemptLimit the most attempts in one budget, whatever a record asks for
  * @param maxRecordBytes the largest record the worker's producer may send
  * @param transactions the commits of each stream thread's producer
+ * @param stallMs how long a task may go without a punctuation before it confirms that it still owns
+ *     its partitions; half the main consumer's session timeout
  */
 public record WorkerRuntime(
         String workerId,
@@ -35,4 +37,5 @@ public record WorkerRuntime(
         long deadLetterBackoffMaxMs,
         int maxRecordBytes,
         long callTimeoutMs,
-        CommittedTransactions transactions) {}
+        CommittedTransactions transactions,
+        long stallMs) {}
