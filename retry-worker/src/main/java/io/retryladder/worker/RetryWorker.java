@@ -83,6 +83,8 @@ public final class RetryWorker implements AutoCloseable {
     public static final Duration STREAMS_CLOSE_TIMEOUT = Duration.ofSeconds(30);
     /** How much longer than the main consumer's session timeout the default transaction timeout is. */
     static final long TRANSACTION_TIMEOUT_MARGIN_MS = 10_000;
+    /** The broker's default transaction.max.timeout.ms, which a producer's transaction timeout must not exceed. */
+    static final long BROKER_TRANSACTION_TIMEOUT_MAX_MS = 900_000;
 
     private static final Logger log = LoggerFactory.getLogger(RetryWorker.class);
 
@@ -551,14 +553,14 @@ public final class RetryWorker implements AutoCloseable {
         // A rebalance that waits for a crashed worker lasts up to the session timeout, and Kafka
         // Streams commits nothing until it ends. A transaction open longer than transaction.timeout.ms
         // aborts and takes back the results of the calls it applied, so the default outlasts the
-        // session timeout by TRANSACTION_TIMEOUT_MARGIN_MS.
+        // session timeout by TRANSACTION_TIMEOUT_MARGIN_MS, up to what a broker allows by default.
         String transactionTimeout = ProducerConfig.TRANSACTION_TIMEOUT_CONFIG;
         Long sessionTimeoutMs = mainConsumerMillis(settings, ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG);
         if (!settings.containsKey(transactionTimeout)
                 && !settings.containsKey(StreamsConfig.producerPrefix(transactionTimeout))
                 && sessionTimeoutMs != null) {
             settings.put(StreamsConfig.producerPrefix(transactionTimeout), (int)
-                    Math.min(Integer.MAX_VALUE, sessionTimeoutMs + TRANSACTION_TIMEOUT_MARGIN_MS));
+                    Math.min(BROKER_TRANSACTION_TIMEOUT_MAX_MS, sessionTimeoutMs + TRANSACTION_TIMEOUT_MARGIN_MS));
         }
     }
 
@@ -568,22 +570,24 @@ public final class RetryWorker implements AutoCloseable {
      */
     static String transactionTimeoutWarning(Properties settings) {
         Long sessionTimeoutMs = mainConsumerMillis(settings, ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG);
-        Long transactionTimeoutMs =
-                millis(settings, StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG));
-        if (transactionTimeoutMs == null) {
-            transactionTimeoutMs = millis(settings, ProducerConfig.TRANSACTION_TIMEOUT_CONFIG);
+        // A prefixed setting wins over the same setting without a prefix.
+        String name = StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG);
+        if (!settings.containsKey(name)) {
+            name = ProducerConfig.TRANSACTION_TIMEOUT_CONFIG;
         }
+        Long transactionTimeoutMs = millis(settings, name);
         if (sessionTimeoutMs == null || transactionTimeoutMs == null) {
             return null;
         }
-        if (transactionTimeoutMs >= sessionTimeoutMs + TRANSACTION_TIMEOUT_MARGIN_MS / 2) {
+        long advisedMs = Math.min(BROKER_TRANSACTION_TIMEOUT_MAX_MS, sessionTimeoutMs + TRANSACTION_TIMEOUT_MARGIN_MS);
+        if (transactionTimeoutMs >= Math.min(advisedMs, sessionTimeoutMs + TRANSACTION_TIMEOUT_MARGIN_MS / 2)) {
             return null;
         }
-        return "transaction.timeout.ms=" + transactionTimeoutMs + " leaves less than "
-                + TRANSACTION_TIMEOUT_MARGIN_MS / 2 / 1000 + " s beyond the session timeout of " + sessionTimeoutMs
+        return name + "=" + transactionTimeoutMs + " leaves less than " + TRANSACTION_TIMEOUT_MARGIN_MS / 2 / 1000
+                + " s beyond the session timeout of " + sessionTimeoutMs
                 + " ms. A rebalance that waits for a crashed worker can then abort another worker's transaction,"
-                + " and the results it applied come back only through handover reports. Set transaction.timeout.ms"
-                + " to " + (sessionTimeoutMs + TRANSACTION_TIMEOUT_MARGIN_MS) + " or more, or leave it unset";
+                + " and the results it applied come back only through handover reports. Set " + name + " to "
+                + advisedMs + " or more, or leave it unset";
     }
 
     /** Returns a main consumer setting in milliseconds as Kafka Streams resolves its prefixes, or null. */

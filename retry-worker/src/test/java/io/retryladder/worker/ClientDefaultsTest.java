@@ -52,8 +52,32 @@ class ClientDefaultsTest {
         RetryWorker.applyClientDefaults(settings);
 
         assertThat(RetryWorker.transactionTimeoutWarning(settings))
-                .startsWith("transaction.timeout.ms=10000 leaves less than 5 s beyond the session timeout of 10000 ms")
+                .startsWith("producer.transaction.timeout.ms=10000 leaves less than 5 s beyond the session timeout"
+                        + " of 10000 ms")
+                .contains("Set producer.transaction.timeout.ms to 20000 or more");
+    }
+
+    @Test
+    void unprefixedShortTransactionTimeoutWarns() {
+        Properties settings = new Properties();
+        settings.put("transaction.timeout.ms", "10000");
+
+        RetryWorker.applyClientDefaults(settings);
+
+        assertThat(RetryWorker.transactionTimeoutWarning(settings))
+                .startsWith("transaction.timeout.ms=10000 leaves")
                 .contains("Set transaction.timeout.ms to 20000 or more");
+    }
+
+    @Test
+    void transactionTimeoutStaysWithinBrokerMaximum() {
+        Properties settings = new Properties();
+        settings.put("session.timeout.ms", "895000");
+
+        RetryWorker.applyClientDefaults(settings);
+
+        assertThat(settings).containsEntry("producer.transaction.timeout.ms", 900_000);
+        assertThat(RetryWorker.transactionTimeoutWarning(settings)).isNull();
     }
 
     @Test
