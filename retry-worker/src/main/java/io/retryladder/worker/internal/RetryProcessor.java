@@ -620,6 +620,20 @@ public final class RetryProcessor implements Processor<byte[], byte[], byte[], b
             }
             return;
         }
+        boolean earlierSuccess = report.result().succeeded()
+                && operation.getReplayCount() == report.replayCount()
+                && operation.getAttempt() + 1 > report.attempt();
+        if (earlierSuccess) {
+            // This task repeated the attempt after the worker that made it stopped, and the first call succeeded.
+            runtime.metrics().handedOver();
+            heldForTarget.remove(timerKey);
+            applyOutcome(
+                    timerKey,
+                    new InFlight(entry, operation, report.attempt(), report.startedAtMs()),
+                    report.result(),
+                    now);
+            return;
+        }
         // No start mark is left when the transaction that wrote it aborted; the report shows the call was made.
         if (!sameAttempt || (startedAtMs != null && startedAtMs != report.startedAtMs())) {
             log.debug("Ignored the outcome report at {}: it is for another attempt", where);
