@@ -3,8 +3,8 @@ package io.retryladder.worker.internal;
 /**
  * Counts the transactions that each stream thread's producer committed. Under exactly_once_v2 a
  * stream thread writes the changes of all its tasks in one transaction and commits it on the thread
- * itself, so a processor that reads the count when it changes a store and again later can tell whether
- * the change has become durable.
+ * itself. A processor that reads the count when it changes a store, and again later, can therefore
+ * tell whether the change has become durable.
  */
 public final class CommittedTransactions {
 

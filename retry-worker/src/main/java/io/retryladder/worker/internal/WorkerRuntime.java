@@ -14,8 +14,8 @@ import java.time.Clock;
  * @param attemptLimit the most attempts in one budget, whatever a record asks for
  * @param maxRecordBytes the largest record the worker's producer may send
  * @param transactions the commits of each stream thread's producer
- * @param stallMs how long a task may go without a punctuation before it confirms that it still owns
- *     its partitions; half the main consumer's session timeout
+ * @param stallMs the longest gap between two punctuations of a task before it must confirm that it
+ *     still owns its partitions. It is half the main consumer's session timeout.
  */
 public record WorkerRuntime(
         String workerId,
